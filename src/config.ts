@@ -1,0 +1,190 @@
+/**
+ * The environment contract (DESIGN.md §4), validated with zod. `loadConfig` never throws a zod
+ * error: it throws a ConfigError whose message lists every bad variable and what is wrong with it,
+ * and never includes a value (some of them are secrets).
+ */
+import { z } from "zod";
+
+export const LOCALES = ["ko", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const REGION_CODES = ["KR", "SGN", "JPN"] as const;
+
+export const DEFAULT_SOURCEDEPLOY_API_URL = "https://vpcsourcedeploy.apigw.ntruss.com/api/v1";
+export const DEFAULT_CONSOLE_URL = "https://console.ncloud.com/vpc-source-deploy";
+
+/** Environment variables whose values must never be printed. */
+export const SECRET_VARIABLES = ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "NCP_SECRET_KEY"] as const;
+
+export interface Config {
+  slack: {
+    botToken?: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl?: string;
+    port: number;
+  };
+  sourceDeploy: {
+    apiUrl: string;
+    /** Absent: the app serves the built-in demo data. */
+    credentials?: { accessKey: string; secretKey: string };
+    regionCode?: string;
+    consoleUrlTemplate: string;
+    timeoutMs: number;
+  };
+  historyLinkPatterns: RegExp[];
+  locale: Locale;
+  timeZone: string;
+  logLevel: LogLevel;
+}
+
+export interface ConfigProblem {
+  variable: string;
+  problem: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: ConfigProblem[]) {
+    super(["Invalid configuration:", ...problems.map((p) => `  - ${p.variable}: ${p.problem}`)].join("\n"));
+  }
+}
+
+/** Unset and empty (or blank) mean the same: not configured. */
+const optionalText = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().optional());
+
+const httpUrl = (what: string) =>
+  z.url({ protocol: /^https?$/, error: `must be an http(s) URL (${what})` }).transform((u) => u.replace(/\/+$/, ""));
+
+const optionalUrl = (what: string) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), httpUrl(what).optional());
+
+const positiveInt = (fallback: number, max: number) =>
+  z.preprocess(
+    (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? fallback : Number(v)),
+    z.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(max, `must be at most ${max}`),
+  );
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith("xoxb-"), "must be a bot token starting with xoxb-"),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith("xapp-"), "must be an app-level token starting with xapp-"),
+  SLACK_API_URL: optionalUrl("Slack Web API base, e.g. https://slack.com/api"),
+  PORT: positiveInt(3000, 65535),
+  NCP_ACCESS_KEY: optionalText,
+  NCP_SECRET_KEY: optionalText,
+  SOURCEDEPLOY_API_URL: z.preprocess(
+    (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? DEFAULT_SOURCEDEPLOY_API_URL : v),
+    httpUrl("SourceDeploy API base including /api/v1"),
+  ),
+  NCP_REGION_CODE: z.preprocess(
+    (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : v.trim().toUpperCase()) : v),
+    z.enum(REGION_CODES, { error: `must be one of ${REGION_CODES.join(", ")}` }).optional(),
+  ),
+  SOURCEDEPLOY_CONSOLE_URL: z.preprocess(
+    (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? DEFAULT_CONSOLE_URL : v),
+    z.string().refine(isConsoleTemplate, "must be an http(s) URL; {projectId} and {historyId} are replaced"),
+  ),
+  HISTORY_LINK_PATTERNS: optionalText,
+  SOURCEDEPLOY_TIMEOUT_MS: positiveInt(10_000, 120_000),
+  LOCALE: z.preprocess(
+    (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? "ko" : String(v).trim().toLowerCase()),
+    z.enum(LOCALES, { error: `must be one of ${LOCALES.join(", ")}` }),
+  ),
+  TIME_ZONE: z.preprocess(
+    (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? "Asia/Seoul" : v),
+    z.string().refine(isTimeZone, "must be an IANA time zone such as Asia/Seoul or UTC"),
+  ),
+  LOG_LEVEL: z.preprocess(
+    (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? "info" : String(v).trim().toLowerCase()),
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }),
+  ),
+});
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isConsoleTemplate(value: string): boolean {
+  const sample = value.replaceAll("{projectId}", "1").replaceAll("{historyId}", "2");
+  return URL.canParse(sample) && /^https?:$/.test(new URL(sample).protocol);
+}
+
+/**
+ * `HISTORY_LINK_PATTERNS`: a JSON array of regular expressions, or a single one. Each must have the
+ * named groups `projectId` and `historyId`.
+ */
+export function parseLinkPatterns(raw: string | undefined): { patterns: RegExp[]; problems: string[] } {
+  if (raw === undefined) return { patterns: [], problems: [] };
+  let sources: unknown = raw;
+  if (raw.startsWith("[")) {
+    try {
+      sources = JSON.parse(raw);
+    } catch {
+      return { patterns: [], problems: ["looks like a JSON array but is not valid JSON"] };
+    }
+  }
+  const list = Array.isArray(sources) ? sources : [sources];
+  const patterns: RegExp[] = [];
+  const problems: string[] = [];
+  list.forEach((source, index) => {
+    if (typeof source !== "string" || source === "") {
+      problems.push(`entry ${index + 1} must be a non-empty string`);
+      return;
+    }
+    try {
+      const pattern = new RegExp(source, "i");
+      if (!source.includes("(?<projectId>") || !source.includes("(?<historyId>")) {
+        problems.push(`entry ${index + 1} must have named groups (?<projectId>…) and (?<historyId>…)`);
+      } else {
+        patterns.push(pattern);
+      }
+    } catch {
+      problems.push(`entry ${index + 1} is not a valid regular expression`);
+    }
+  });
+  return { patterns, problems };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems: ConfigProblem[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? "environment"), problem: issue.message }));
+
+  const present = (name: string) => (env[name] ?? "").trim() !== "";
+  const links = parseLinkPatterns(present("HISTORY_LINK_PATTERNS") ? env.HISTORY_LINK_PATTERNS!.trim() : undefined);
+  problems.push(...links.problems.map((problem) => ({ variable: "HISTORY_LINK_PATTERNS", problem })));
+  if (present("NCP_ACCESS_KEY") !== present("NCP_SECRET_KEY")) {
+    const missing = present("NCP_ACCESS_KEY") ? "NCP_SECRET_KEY" : "NCP_ACCESS_KEY";
+    problems.push({ variable: missing, problem: "set both NCP_ACCESS_KEY and NCP_SECRET_KEY, or neither (demo data)" });
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+
+  const e = parsed.data;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+      port: e.PORT,
+    },
+    sourceDeploy: {
+      apiUrl: e.SOURCEDEPLOY_API_URL,
+      credentials: e.NCP_ACCESS_KEY && e.NCP_SECRET_KEY ? { accessKey: e.NCP_ACCESS_KEY, secretKey: e.NCP_SECRET_KEY } : undefined,
+      regionCode: e.NCP_REGION_CODE,
+      consoleUrlTemplate: e.SOURCEDEPLOY_CONSOLE_URL,
+      timeoutMs: e.SOURCEDEPLOY_TIMEOUT_MS,
+    },
+    historyLinkPatterns: links.patterns,
+    locale: e.LOCALE,
+    timeZone: e.TIME_ZONE,
+    logLevel: e.LOG_LEVEL,
+  };
+}

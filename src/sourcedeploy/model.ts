@@ -1,0 +1,159 @@
+/**
+ * The normalized SourceDeploy model. Every API body, whatever envelope, spelling or id type it
+ * used, is parsed into these shapes (see ./schemas.ts); nothing above this folder ever sees raw JSON.
+ * Ids are always strings. Status values are kept as sent (lower-cased, trimmed) so unknown future
+ * values survive; the known ones are listed below.
+ */
+
+export const HISTORY_STATUSES = [
+  "success",
+  "fail",
+  "inprogress",
+  "pending",
+  "reject",
+  "canceling",
+  "canceled",
+  "waiting",
+  "error",
+  "canary_pending",
+  "canary_reject",
+  "canary_analyzing",
+  "canary_waiting_timeout",
+  "canary_rejecting",
+] as const;
+export type KnownHistoryStatus = (typeof HISTORY_STATUSES)[number];
+
+/** A history in one of these never changes again. */
+export const TERMINAL_HISTORY_STATUSES: ReadonlySet<string> = new Set<KnownHistoryStatus>([
+  "success",
+  "fail",
+  "reject",
+  "canceled",
+  "error",
+  "canary_reject",
+  "canary_waiting_timeout",
+]);
+
+export function isTerminalHistoryStatus(status: string): boolean {
+  return TERMINAL_HISTORY_STATUSES.has(status);
+}
+
+export const TARGET_STATUSES = [
+  "pending",
+  "standby",
+  "pre",
+  "deploy",
+  "post",
+  "success",
+  "fail",
+  "no progress",
+] as const;
+export type KnownTargetStatus = (typeof TARGET_STATUSES)[number];
+
+/** Step status: the API's `succss` typo is normalized to `success`. Absent = the step never ran. */
+export const STEP_STATUSES = ["success", "fail", "inprogress"] as const;
+export type KnownStepStatus = (typeof STEP_STATUSES)[number];
+
+export const STEP_NAMES = ["pre", "deploy", "post"] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+/** Canonical deployment type; the documented typos map onto these. */
+export type DeploymentType = "Server" | "AutoScalingGroup" | "KubernetesService" | "ObjectStorage" | "Unknown";
+
+export interface NamedRef {
+  id: string;
+  name: string;
+}
+
+export interface Step {
+  /** `success` | `fail` | `inprogress` | an unknown value as sent; undefined when only a time was sent. */
+  status?: string;
+  time?: Date;
+}
+
+/** A step key is absent when the API did not report that step (it never ran). */
+export type Steps = Partial<Record<StepName, Step>>;
+
+export interface ServerTarget {
+  name: string;
+  /** Server instance number, as a string. */
+  serverNo?: string;
+  /** Target status (`pending`, `standby`, `pre`, `deploy`, `post`, `success`, `fail`, `no progress`, or unknown). */
+  status: string;
+  steps: Steps;
+}
+
+export interface DeploymentFile {
+  /** `file.selected`, or `file.file` in the Go SDK's shape. */
+  name: string;
+  type?: string;
+}
+
+export interface DeploymentConfig {
+  strategy?: string;
+  file?: DeploymentFile;
+  autoScalingGroup?: { no?: string; name?: string };
+  backupFile?: string;
+}
+
+export interface History {
+  id: string;
+  project: NamedRef;
+  stage: NamedRef;
+  scenario: NamedRef;
+  status: string;
+  executor?: string;
+  startTime?: Date;
+  endTime?: Date;
+  type: DeploymentType;
+  /** The type exactly as the API spelled it (e.g. `Kuberneteservice`). */
+  rawType?: string;
+  config: DeploymentConfig;
+  /**
+   * `servers`: Server and AutoScalingGroup deployments, one entry per server in `targets`.
+   * `single`: KubernetesService and ObjectStorage deployments, whose one target has only steps
+   * (`pre` / `deploy`) and lives in `steps`; `targets` is then empty.
+   */
+  targetShape: "servers" | "single";
+  targets: ServerTarget[];
+  steps?: Steps;
+}
+
+/** One entry of `GET /project/{id}/history`. */
+export interface HistorySummary {
+  id: string;
+  project: NamedRef;
+  stage: NamedRef;
+  scenario: NamedRef;
+  status: string;
+  startTime?: Date;
+  endTime?: Date;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+}
+
+export interface PageQuery {
+  pageNo?: number;
+  /** At most 100 (the API's limit). */
+  pageSize?: number;
+}
+
+export interface ProjectQuery extends PageQuery {
+  name?: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** What the app needs from SourceDeploy; the HTTP client and the demo data both implement it. */
+export interface SourceDeployApi {
+  getHistory(projectId: string, historyId: string, options?: CallOptions): Promise<History>;
+  listHistories(projectId: string, query?: PageQuery, options?: CallOptions): Promise<HistorySummary[]>;
+  listProjects(query?: ProjectQuery, options?: CallOptions): Promise<Project[]>;
+  /** Human description for logs, e.g. the base URL or "demo data". */
+  readonly description: string;
+}

@@ -61,7 +61,7 @@ const optionalUrl = (what: string) => z.preprocess((v) => (typeof v === "string"
 
 const positiveInt = (fallback: number, max: number) =>
   z.preprocess(
-    (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? fallback : Number(v)),
+    (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? fallback : /^\s*\d+\s*$/.test(String(v)) ? Number(v) : Number.NaN),
     z.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(max, `must be at most ${max}`),
   );
 
@@ -123,10 +123,11 @@ export function parseLinkPatterns(raw: string | undefined): { patterns: RegExp[]
   if (raw === undefined) return { patterns: [], problems: [] };
   let sources: unknown = raw;
   if (raw.startsWith("[")) {
+    // A JSON array of patterns; a single pattern may also start with "[" (a character class).
     try {
       sources = JSON.parse(raw);
     } catch {
-      return { patterns: [], problems: ["looks like a JSON array but is not valid JSON"] };
+      sources = raw;
     }
   }
   const list = Array.isArray(sources) ? sources : [sources];
@@ -139,7 +140,7 @@ export function parseLinkPatterns(raw: string | undefined): { patterns: RegExp[]
     }
     try {
       const pattern = new RegExp(source, "i");
-      if (!source.includes("(?<projectId>") || !source.includes("(?<historyId>")) {
+      if (!hasNamedGroups(source, ["projectId", "historyId"])) {
         problems.push(`entry ${index + 1} must have named groups (?<projectId>…) and (?<historyId>…)`);
       } else {
         patterns.push(pattern);
@@ -149,6 +150,12 @@ export function parseLinkPatterns(raw: string | undefined): { patterns: RegExp[]
     }
   });
   return { patterns, problems };
+}
+
+/** Named groups a pattern really defines: matching the empty alternative lists them all. */
+function hasNamedGroups(source: string, names: readonly string[]): boolean {
+  const groups = new RegExp(`(?:${source})|`).exec("")?.groups ?? {};
+  return names.every((name) => name in groups);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

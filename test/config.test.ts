@@ -1,0 +1,183 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_CONSOLE_URL, DEFAULT_SOURCEDEPLOY_API_URL, loadConfig, parseLinkPatterns } from "../src/config.js";
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+const variables = (error: ConfigError) => error.problems.map((p) => p.variable);
+
+describe("loadConfig: defaults", () => {
+  it("runs on an empty environment with demo data and documented defaults", () => {
+    const config = loadConfig({});
+    expect(config.slack).toEqual({ port: 3000, botToken: undefined, signingSecret: undefined, appToken: undefined, apiUrl: undefined });
+    expect(config.sourceDeploy).toEqual({
+      apiUrl: DEFAULT_SOURCEDEPLOY_API_URL,
+      credentials: undefined,
+      regionCode: undefined,
+      consoleUrlTemplate: DEFAULT_CONSOLE_URL,
+      timeoutMs: 10_000,
+    });
+    expect(config.historyLinkPatterns).toEqual([]);
+    expect(config.locale).toBe("ko");
+    expect(config.timeZone).toBe("Asia/Seoul");
+    expect(config.logLevel).toBe("info");
+  });
+
+  it("treats blank values as unset", () => {
+    const config = loadConfig({ PORT: " ", LOCALE: "", NCP_ACCESS_KEY: "  ", NCP_SECRET_KEY: "", SLACK_SIGNING_SECRET: "   ", HISTORY_LINK_PATTERNS: " " });
+    expect(config.slack.port).toBe(3000);
+    expect(config.locale).toBe("ko");
+    expect(config.sourceDeploy.credentials).toBeUndefined();
+    expect(config.slack.signingSecret).toBeUndefined();
+    expect(config.historyLinkPatterns).toEqual([]);
+  });
+
+  it("reads a full valid environment, normalizing case, spaces and trailing slashes", () => {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: "xoxb-1-2-abc",
+      SLACK_SIGNING_SECRET: " signing ",
+      SLACK_APP_TOKEN: "xapp-1-A-2-def",
+      SLACK_API_URL: "http://127.0.0.1:4000/api/",
+      PORT: "8080",
+      NCP_ACCESS_KEY: "AKIDEXAMPLE",
+      NCP_SECRET_KEY: "SECRETEXAMPLE",
+      SOURCEDEPLOY_API_URL: "https://sourcedeploy.apigw.ntruss.com/api/v1/",
+      NCP_REGION_CODE: " sgn ",
+      SOURCEDEPLOY_CONSOLE_URL: "https://console.ncloud.com/sd/{projectId}/history/{historyId}",
+      SOURCEDEPLOY_TIMEOUT_MS: "5000",
+      LOCALE: " EN ",
+      TIME_ZONE: "UTC",
+      LOG_LEVEL: "DEBUG",
+    });
+    expect(config.slack).toEqual({
+      botToken: "xoxb-1-2-abc",
+      signingSecret: "signing",
+      appToken: "xapp-1-A-2-def",
+      apiUrl: "http://127.0.0.1:4000/api",
+      port: 8080,
+    });
+    expect(config.sourceDeploy).toEqual({
+      apiUrl: "https://sourcedeploy.apigw.ntruss.com/api/v1",
+      credentials: { accessKey: "AKIDEXAMPLE", secretKey: "SECRETEXAMPLE" },
+      regionCode: "SGN",
+      consoleUrlTemplate: "https://console.ncloud.com/sd/{projectId}/history/{historyId}",
+      timeoutMs: 5000,
+    });
+    expect(config.locale).toBe("en");
+    expect(config.timeZone).toBe("UTC");
+    expect(config.logLevel).toBe("debug");
+  });
+});
+
+describe("loadConfig: invalid variables", () => {
+  it.each([
+    ["SLACK_BOT_TOKEN", "xoxp-user-token", /xoxb-/],
+    ["SLACK_APP_TOKEN", "xoxb-not-an-app-token", /xapp-/],
+    ["SLACK_API_URL", "not a url", /http\(s\) URL/],
+    ["SLACK_API_URL", "ftp://127.0.0.1/api", /http\(s\) URL/],
+    ["PORT", "http", /whole number/],
+    ["PORT", "80.5", /whole number/],
+    ["PORT", "0x10", /whole number/],
+    ["PORT", "1e3", /whole number/],
+    ["PORT", "0", /at least 1/],
+    ["PORT", "65536", /at most 65535/],
+    ["SOURCEDEPLOY_API_URL", "vpcsourcedeploy.apigw.ntruss.com", /http\(s\) URL/],
+    ["NCP_REGION_CODE", "US", /KR, SGN, JPN/],
+    ["SOURCEDEPLOY_CONSOLE_URL", "javascript:alert(1)", /http\(s\) URL/],
+    ["SOURCEDEPLOY_TIMEOUT_MS", "120001", /at most 120000/],
+    ["LOCALE", "fr", /ko, en/],
+    ["TIME_ZONE", "Mars/Olympus_Mons", /IANA time zone/],
+    ["LOG_LEVEL", "verbose", /debug, info, warn, error/],
+  ])("names %s=%j with what is wrong", (variable, value, problem) => {
+    const error = configError({ [variable]: value });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]?.variable).toBe(variable);
+    expect(error.problems[0]?.problem).toMatch(problem);
+    expect(error.message).toContain(`${variable}: `);
+  });
+
+  it("lists several problems at once, one line each", () => {
+    const error = configError({ PORT: "abc", LOCALE: "fr", LOG_LEVEL: "loud", NCP_REGION_CODE: "EU", HISTORY_LINK_PATTERNS: "no-groups" });
+    expect(variables(error).sort()).toEqual(["HISTORY_LINK_PATTERNS", "LOCALE", "LOG_LEVEL", "NCP_REGION_CODE", "PORT"]);
+    const lines = error.message.split("\n");
+    expect(lines[0]).toBe("Invalid configuration:");
+    expect(lines).toHaveLength(6);
+  });
+
+  it.each([
+    [{ NCP_ACCESS_KEY: "AKIDEXAMPLE" }, "NCP_SECRET_KEY"],
+    [{ NCP_SECRET_KEY: "SECRETEXAMPLE" }, "NCP_ACCESS_KEY"],
+    [{ NCP_ACCESS_KEY: "AKIDEXAMPLE", NCP_SECRET_KEY: "  " }, "NCP_SECRET_KEY"],
+  ])("rejects only one of the NCP keys (%j), naming the missing one", (env, missing) => {
+    const error = configError(env);
+    expect(variables(error)).toEqual([missing]);
+    expect(error.problems[0]?.problem).toMatch(/both NCP_ACCESS_KEY and NCP_SECRET_KEY, or neither/);
+  });
+
+  it("never puts a value, secret or not, into the error", () => {
+    const values = {
+      SLACK_BOT_TOKEN: "leaky-bot-token-value",
+      SLACK_APP_TOKEN: "leaky-app-token-value",
+      NCP_SECRET_KEY: "leaky-ncp-secret-value",
+      SLACK_API_URL: "leaky-slack-url-value",
+      PORT: "leaky-port-value",
+      TIME_ZONE: "leaky-time-zone-value",
+      HISTORY_LINK_PATTERNS: "leaky-pattern-value",
+    };
+    const error = configError({ ...values, SLACK_SIGNING_SECRET: "leaky-signing-secret" });
+    expect(variables(error)).toEqual(expect.arrayContaining(["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "NCP_ACCESS_KEY", "PORT", "TIME_ZONE"]));
+    const everything = `${error.message}\n${JSON.stringify(error.problems)}\n${String(error.stack)}`;
+    for (const value of [...Object.values(values), "leaky-signing-secret"]) expect(everything).not.toContain(value);
+  });
+});
+
+describe("HISTORY_LINK_PATTERNS", () => {
+  const good = String.raw`deploy\.example\.com/p/(?<projectId>\d+)/h/(?<historyId>\d+)`;
+
+  it("compiles a single pattern, case-insensitive, with its named groups", () => {
+    const [pattern] = loadConfig({ HISTORY_LINK_PATTERNS: good }).historyLinkPatterns;
+    expect(pattern?.flags).toContain("i");
+    expect("https://DEPLOY.example.com/p/41027/h/903344".match(pattern!)?.groups).toEqual({ projectId: "41027", historyId: "903344" });
+  });
+
+  it("compiles a JSON array of patterns", () => {
+    const other = String.raw`projectId=(?<projectId>\d+).*historyId=(?<historyId>\d+)`;
+    expect(loadConfig({ HISTORY_LINK_PATTERNS: JSON.stringify([good, other]) }).historyLinkPatterns).toHaveLength(2);
+  });
+
+  it.each([
+    [String.raw`deploy\.example\.com/p/(\d+)/h/(\d+)`, /named groups/],
+    [String.raw`deploy\.example\.com/p/(?<projectId>\d+)`, /named groups/],
+    [String.raw`deploy\.example\.com/h/(?<historyId>\d+)`, /named groups/],
+    [String.raw`(?<projectId>\d+)/(?<historyId>\d+`, /not a valid regular expression/],
+    [`["${good.replaceAll("\\", "\\\\")}"`, /not a valid regular expression/],
+    [String.raw`x/[(?<projectId>](?<historyId>\d+)`, /named groups/],
+  ])("rejects %j", (raw, problem) => {
+    const error = configError({ HISTORY_LINK_PATTERNS: raw });
+    expect(variables(error)).toEqual(["HISTORY_LINK_PATTERNS"]);
+    expect(error.problems[0]?.problem).toMatch(problem);
+  });
+
+  it("reads a single pattern that starts with a character class as a pattern, not as JSON", () => {
+    const classFirst = String.raw`[a-z.]+/project/(?<projectId>\d+)/history/(?<historyId>\d+)`;
+    const [pattern] = loadConfig({ HISTORY_LINK_PATTERNS: classFirst }).historyLinkPatterns;
+    expect("deploy.example/project/1/history/2".match(pattern!)?.groups).toEqual({ projectId: "1", historyId: "2" });
+  });
+
+  it("reports each bad entry of an array by its position", () => {
+    const { patterns, problems } = parseLinkPatterns(JSON.stringify([good, "x/(\\d+)", "", 7]));
+    expect(patterns).toHaveLength(1);
+    expect(problems).toEqual([
+      "entry 2 must have named groups (?<projectId>…) and (?<historyId>…)",
+      "entry 3 must be a non-empty string",
+      "entry 4 must be a non-empty string",
+    ]);
+  });
+});

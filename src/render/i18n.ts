@@ -1,0 +1,407 @@
+/**
+ * Every user-visible string, in Korean and English. Values that come from the API are passed in
+ * already escaped (or as plain text for plain_text fields); the catalogue never escapes them. mrkdwn
+ * strings write a literal `<` as `&lt;`; `help.examples` commands are plain and escaped when rendered.
+ */
+import type { Locale } from "../config.js";
+import type { DeploymentType, KnownHistoryStatus, KnownStepStatus, KnownTargetStatus, StepName } from "../sourcedeploy/model.js";
+import type { SourceDeployErrorCode } from "../sourcedeploy/errors.js";
+
+export interface DurationUnits {
+  d: string;
+  h: string;
+  m: string;
+  s: string;
+}
+
+export interface Catalogue {
+  historyStatus: Record<KnownHistoryStatus, string>;
+  targetStatus: Record<KnownTargetStatus, string>;
+  stepStatus: Record<KnownStepStatus | "not_run" | "unreported", string>;
+  stepName: Record<StepName, string>;
+  deploymentType: Record<DeploymentType, string>;
+  durationUnits: DurationUnits;
+  /** Joins duration parts: "2m 3s" vs "2분 3초". */
+  durationSeparator: string;
+  title: (id: string, status: string) => string;
+  summaryText: (title: string, where: string, executor: string | undefined) => string;
+  field: {
+    project: string;
+    stage: string;
+    scenario: string;
+    executor: string;
+    type: string;
+    strategy: string;
+    start: string;
+    end: string;
+    duration: string;
+    elapsed: string;
+    file: string;
+    autoScalingGroup: string;
+    backupFile: string;
+  };
+  notYet: string;
+  unnamed: string;
+  emptyStatus: string;
+  targetsHeading: (total: number) => string;
+  stepsHeading: string;
+  noTargets: string;
+  otherStatuses: string;
+  /** One entry of the per-status counts: "✅ 3 succeeded" / "✅ 성공 3". */
+  statusCount: (emoji: string, label: string, count: number) => string;
+  serverNo: (no: string) => string;
+  leftOut: (count: number) => string;
+  demoNotice: string;
+  button: {
+    openConsole: string;
+    refresh: string;
+    showAllTargets: string;
+    share: string;
+    details: string;
+    recentHistories: string;
+    next: string;
+    previous: string;
+  };
+  unfurl: {
+    failingTargets: string;
+    moreFailing: (count: number) => string;
+  };
+  list: {
+    heading: (project: string) => string;
+    text: (project: string, count: number) => string;
+    empty: (project: string) => string;
+    more: (count: number) => string;
+  };
+  modal: {
+    title: string;
+    close: string;
+    heading: (title: string, total: number) => string;
+    page: (page: number, pages: number) => string;
+  };
+  help: {
+    text: string;
+    heading: string;
+    intro: string;
+    examples: Array<[command: string, meaning: string]>;
+    mention: string;
+  };
+  usage: {
+    text: string;
+    reason: Record<"unrecognized" | "bad_history_id" | "too_long", (input: string) => string>;
+    hint: string;
+  };
+  error: {
+    notFound: (what: { projectId?: string; historyId?: string }) => string;
+    byCode: Record<Exclude<SourceDeployErrorCode, "not_found">, string>;
+    generic: string;
+  };
+  projects: {
+    heading: (filter: string | undefined) => string;
+    text: (count: number) => string;
+    empty: (filter: string | undefined) => string;
+    more: (count: number) => string;
+    line: (name: string, id: string) => string;
+    notFound: (name: string) => string;
+    ambiguous: (name: string, count: number) => string;
+    ambiguousHint: string;
+  };
+  accessDenied: string;
+}
+
+const en: Catalogue = {
+  historyStatus: {
+    success: "succeeded",
+    fail: "failed",
+    inprogress: "in progress",
+    pending: "awaiting approval",
+    reject: "rejected",
+    canceling: "canceling",
+    canceled: "canceled",
+    waiting: "waiting",
+    error: "errored",
+    canary_pending: "awaiting canary approval",
+    canary_reject: "canary rejected",
+    canary_analyzing: "canary analyzing",
+    canary_waiting_timeout: "canary approval timed out",
+    canary_rejecting: "rejecting canary",
+  },
+  targetStatus: {
+    pending: "waiting for agent",
+    standby: "standby",
+    pre: "running pre-deploy",
+    deploy: "deploying",
+    post: "running post-deploy",
+    success: "succeeded",
+    fail: "failed",
+    "no progress": "not run",
+  },
+  stepStatus: { success: "succeeded", fail: "failed", inprogress: "running", not_run: "not run", unreported: "no status" },
+  stepName: { pre: "pre", deploy: "deploy", post: "post" },
+  deploymentType: {
+    Server: "Server",
+    AutoScalingGroup: "Auto Scaling Group",
+    KubernetesService: "Kubernetes Service",
+    ObjectStorage: "Object Storage",
+    Unknown: "Unknown",
+  },
+  durationUnits: { d: "d", h: "h", m: "m", s: "s" },
+  durationSeparator: " ",
+  title: (id, status) => `Deploy #${id} ${status}`,
+  summaryText: (title, where, executor) => `${title} · ${where}${executor === undefined ? "" : ` · by ${executor}`}`,
+  field: {
+    project: "Project",
+    stage: "Stage",
+    scenario: "Scenario",
+    executor: "Executor",
+    type: "Type",
+    strategy: "Strategy",
+    start: "Started",
+    end: "Ended",
+    duration: "Duration",
+    elapsed: "Elapsed",
+    file: "File",
+    autoScalingGroup: "Auto Scaling Group",
+    backupFile: "Backup file",
+  },
+  notYet: "—",
+  unnamed: "(no name)",
+  emptyStatus: "(no status)",
+  targetsHeading: (total) => `Targets (${total})`,
+  stepsHeading: "Steps",
+  noTargets: "No targets reported yet.",
+  otherStatuses: "other",
+  statusCount: (emoji, label, count) => `${emoji} ${count} ${label}`,
+  serverNo: (no) => `server ${no}`,
+  leftOut: (count) => `…and ${count} more:`,
+  demoNotice: "🧪 Demo data: NCP credentials are not configured, so these are built-in sample deployments.",
+  button: {
+    openConsole: "Open in console",
+    refresh: "Refresh",
+    showAllTargets: "Show all targets",
+    share: "Share to channel",
+    details: "Details",
+    recentHistories: "Recent deployments",
+    next: "Next ›",
+    previous: "‹ Previous",
+  },
+  unfurl: {
+    failingTargets: "Failing targets",
+    moreFailing: (count) => `…and ${count} more failing`,
+  },
+  list: {
+    heading: (project) => `Recent deployments of ${project}`,
+    text: (project, count) => `${count} recent deployments of ${project}`,
+    empty: (project) => `No deployments yet in ${project}.`,
+    more: (count) => `…and ${count} older deployments not shown.`,
+  },
+  modal: {
+    title: "All targets",
+    close: "Close",
+    heading: (title, total) => `${title} · ${total} targets`,
+    page: (page, pages) => `Page ${page} of ${pages}`,
+  },
+  help: {
+    text: "How to use /deploy-history",
+    heading: "How to use /deploy-history",
+    intro: "Show NAVER Cloud SourceDeploy deployment histories right here.",
+    examples: [
+      ["/deploy-history 41027 903344", "details of history 903344 in project 41027"],
+      ["/deploy-history <history link>", "details from a console or API link"],
+      ["/deploy-history shop-api", "the 10 most recent deployments of a project (name or id)"],
+      ["/deploy-history shop-api latest", "details of the newest deployment"],
+      ["/deploy-history projects [filter]", "projects and their ids"],
+      ["/deploy-history help", "this help"],
+    ],
+    mention: "In a channel, mention the bot with the same words, e.g. `@deploy-history shop-api latest`. Pasted history links are previewed automatically.",
+  },
+  usage: {
+    text: "Sorry, I didn't understand that.",
+    reason: {
+      unrecognized: (input) => `Sorry, I didn't understand “${input}”.`,
+      bad_history_id: (input) => `“${input}” is not a valid history id: ids are numbers.`,
+      too_long: (input) => `That request is too long: “${input}”.`,
+    },
+    hint: "Try `/deploy-history &lt;projectId&gt; &lt;historyId&gt;`, `/deploy-history &lt;project&gt;` or `/deploy-history help`.",
+  },
+  error: {
+    notFound: ({ projectId, historyId }) =>
+      projectId !== undefined && historyId !== undefined
+        ? `History ${projectId}/${historyId} was not found.`
+        : projectId !== undefined
+          ? `Project ${projectId} was not found.`
+          : "That was not found in SourceDeploy.",
+    byCode: {
+      auth_failed: "SourceDeploy rejected our credentials — check NCP_ACCESS_KEY / NCP_SECRET_KEY.",
+      permission_denied: "Our NCP credentials are not allowed to read this in SourceDeploy — check the sub-account's permissions.",
+      rate_limited: "SourceDeploy is receiving too many requests right now; please try again in a minute.",
+      unavailable: "SourceDeploy is unavailable right now; please try again later.",
+      timeout: "SourceDeploy is slow right now, try again.",
+      invalid_response: "SourceDeploy sent a response I couldn't read.",
+      invalid_request: "That request can't be sent to SourceDeploy — check the project and history ids.",
+    },
+    generic: "Sorry, something went wrong. Please try again.",
+  },
+  projects: {
+    heading: (filter) => (filter === undefined ? "SourceDeploy projects" : `SourceDeploy projects matching “${filter}”`),
+    text: (count) => `${count} SourceDeploy projects`,
+    empty: (filter) => (filter === undefined ? "There are no SourceDeploy projects yet." : `No projects match “${filter}”.`),
+    more: (count) => `…and ${count} more. Narrow the list with \`/deploy-history projects &lt;filter&gt;\`.`,
+    line: (name, id) => `*${name}* · id \`${id}\``,
+    notFound: (name) => `No project named “${name}”. Try \`/deploy-history projects\` to see them all.`,
+    ambiguous: (name, count) => `“${name}” matches ${count} projects. Which one?`,
+    ambiguousHint: "Use the project id, e.g. `/deploy-history 41027`.",
+  },
+  accessDenied: "Sorry, you can't view that deployment history here. If you think you should, ask the app's administrator.",
+};
+
+const ko: Catalogue = {
+  historyStatus: {
+    success: "성공",
+    fail: "실패",
+    inprogress: "진행 중",
+    pending: "승인 대기 중",
+    reject: "승인 거부됨",
+    canceling: "취소 중",
+    canceled: "취소됨",
+    waiting: "대기 중",
+    error: "오류",
+    canary_pending: "카나리 승인 대기 중",
+    canary_reject: "카나리 거부됨",
+    canary_analyzing: "카나리 분석 중",
+    canary_waiting_timeout: "카나리 승인 시간 초과",
+    canary_rejecting: "카나리 거부 중",
+  },
+  targetStatus: {
+    pending: "에이전트 대기",
+    standby: "준비됨",
+    pre: "사전 작업 중",
+    deploy: "배포 중",
+    post: "사후 작업 중",
+    success: "성공",
+    fail: "실패",
+    "no progress": "진행 안 됨",
+  },
+  stepStatus: { success: "성공", fail: "실패", inprogress: "진행 중", not_run: "실행 안 됨", unreported: "상태 없음" },
+  stepName: { pre: "사전", deploy: "배포", post: "사후" },
+  deploymentType: {
+    Server: "서버",
+    AutoScalingGroup: "Auto Scaling Group",
+    KubernetesService: "Kubernetes Service",
+    ObjectStorage: "Object Storage",
+    Unknown: "알 수 없음",
+  },
+  durationUnits: { d: "일", h: "시간", m: "분", s: "초" },
+  durationSeparator: " ",
+  title: (id, status) => `배포 #${id} ${status}`,
+  summaryText: (title, where, executor) => `${title} · ${where}${executor === undefined ? "" : ` · 실행자 ${executor}`}`,
+  field: {
+    project: "프로젝트",
+    stage: "스테이지",
+    scenario: "시나리오",
+    executor: "실행자",
+    type: "유형",
+    strategy: "전략",
+    start: "시작",
+    end: "종료",
+    duration: "소요 시간",
+    elapsed: "경과 시간",
+    file: "파일",
+    autoScalingGroup: "Auto Scaling Group",
+    backupFile: "백업 파일",
+  },
+  notYet: "—",
+  unnamed: "(이름 없음)",
+  emptyStatus: "(상태 없음)",
+  targetsHeading: (total) => `배포 대상 (${total})`,
+  stepsHeading: "단계",
+  noTargets: "아직 보고된 배포 대상이 없습니다.",
+  otherStatuses: "기타",
+  statusCount: (emoji, label, count) => `${emoji} ${label} ${count}`,
+  serverNo: (no) => `서버 ${no}`,
+  leftOut: (count) => `…외 ${count}개:`,
+  demoNotice: "🧪 데모 데이터: NCP 자격 증명이 설정되지 않아 내장된 예시 배포를 보여 줍니다.",
+  button: {
+    openConsole: "콘솔에서 열기",
+    refresh: "새로 고침",
+    showAllTargets: "전체 대상 보기",
+    share: "채널에 공유",
+    details: "상세 보기",
+    recentHistories: "최근 배포 보기",
+    next: "다음 ›",
+    previous: "‹ 이전",
+  },
+  unfurl: {
+    failingTargets: "실패한 대상",
+    moreFailing: (count) => `…외 ${count}개 실패`,
+  },
+  list: {
+    heading: (project) => `${project}의 최근 배포`,
+    text: (project, count) => `${project}의 최근 배포 ${count}건`,
+    empty: (project) => `${project}에는 아직 배포 이력이 없습니다.`,
+    more: (count) => `…이전 배포 ${count}건은 표시하지 않았습니다.`,
+  },
+  modal: {
+    title: "전체 배포 대상",
+    close: "닫기",
+    heading: (title, total) => `${title} · 대상 ${total}개`,
+    page: (page, pages) => `${pages}쪽 중 ${page}쪽`,
+  },
+  help: {
+    text: "/deploy-history 사용법",
+    heading: "/deploy-history 사용법",
+    intro: "NAVER Cloud SourceDeploy 배포 이력을 Slack에서 바로 확인합니다.",
+    examples: [
+      ["/deploy-history 41027 903344", "프로젝트 41027의 배포 이력 903344 상세"],
+      ["/deploy-history <history link>", "콘솔 또는 API 링크로 상세 보기"],
+      ["/deploy-history shop-api", "프로젝트(이름 또는 ID)의 최근 배포 10건"],
+      ["/deploy-history shop-api latest", "가장 최근 배포의 상세"],
+      ["/deploy-history projects [filter]", "프로젝트와 ID 목록"],
+      ["/deploy-history help", "이 도움말"],
+    ],
+    mention: "채널에서는 같은 말로 봇을 멘션하세요. 예: `@deploy-history shop-api latest`. 배포 이력 링크를 붙여 넣으면 자동으로 미리 보기가 표시됩니다.",
+  },
+  usage: {
+    text: "요청을 이해하지 못했습니다.",
+    reason: {
+      unrecognized: (input) => `“${input}”을(를) 이해하지 못했습니다.`,
+      bad_history_id: (input) => `“${input}”은(는) 올바른 배포 이력 ID가 아닙니다. ID는 숫자입니다.`,
+      too_long: (input) => `요청이 너무 깁니다: “${input}”`,
+    },
+    hint: "`/deploy-history &lt;projectId&gt; &lt;historyId&gt;`, `/deploy-history &lt;project&gt;` 또는 `/deploy-history help`를 입력해 보세요.",
+  },
+  error: {
+    notFound: ({ projectId, historyId }) =>
+      projectId !== undefined && historyId !== undefined
+        ? `배포 이력 ${projectId}/${historyId}을(를) 찾을 수 없습니다.`
+        : projectId !== undefined
+          ? `프로젝트 ${projectId}을(를) 찾을 수 없습니다.`
+          : "SourceDeploy에서 찾을 수 없습니다.",
+    byCode: {
+      auth_failed: "SourceDeploy가 자격 증명을 거부했습니다. NCP_ACCESS_KEY / NCP_SECRET_KEY를 확인하세요.",
+      permission_denied: "NCP 자격 증명에 SourceDeploy의 이 정보를 읽을 권한이 없습니다. 서브 계정 권한을 확인하세요.",
+      rate_limited: "지금 SourceDeploy에 요청이 너무 많습니다. 잠시 후 다시 시도하세요.",
+      unavailable: "지금 SourceDeploy를 사용할 수 없습니다. 잠시 후 다시 시도하세요.",
+      timeout: "지금 SourceDeploy 응답이 느립니다. 다시 시도하세요.",
+      invalid_response: "SourceDeploy의 응답을 읽을 수 없습니다.",
+      invalid_request: "SourceDeploy에 보낼 수 없는 요청입니다. 프로젝트와 배포 이력 ID를 확인하세요.",
+    },
+    generic: "죄송합니다. 문제가 발생했습니다. 다시 시도하세요.",
+  },
+  projects: {
+    heading: (filter) => (filter === undefined ? "SourceDeploy 프로젝트" : `“${filter}”와(과) 일치하는 SourceDeploy 프로젝트`),
+    text: (count) => `SourceDeploy 프로젝트 ${count}개`,
+    empty: (filter) => (filter === undefined ? "아직 SourceDeploy 프로젝트가 없습니다." : `“${filter}”와(과) 일치하는 프로젝트가 없습니다.`),
+    more: (count) => `…외 ${count}개. \`/deploy-history projects &lt;filter&gt;\`로 범위를 좁혀 보세요.`,
+    line: (name, id) => `*${name}* · ID \`${id}\``,
+    notFound: (name) => `“${name}” 프로젝트가 없습니다. \`/deploy-history projects\`로 전체 목록을 확인하세요.`,
+    ambiguous: (name, count) => `“${name}”와(과) 일치하는 프로젝트가 ${count}개 있습니다. 어느 것인가요?`,
+    ambiguousHint: "프로젝트 ID를 사용하세요. 예: `/deploy-history 41027`",
+  },
+  accessDenied: "죄송합니다. 이 배포 이력은 여기에서 볼 수 없습니다. 필요하다면 앱 관리자에게 문의하세요.",
+};
+
+const CATALOGUES: Record<Locale, Catalogue> = { en, ko };
+
+export function messages(locale: Locale): Catalogue {
+  return CATALOGUES[locale];
+}

@@ -1,0 +1,244 @@
+import { describe, expect, it } from "vitest";
+import {
+  ACTION_IDS,
+  ACTION_REFRESH,
+  ACTION_SHARE,
+  ACTION_SHOW_TARGETS,
+  renderHistory,
+  renderUnfurl,
+  type Message,
+} from "../../src/render/index.js";
+import type { History, ServerTarget } from "../../src/sourcedeploy/model.js";
+import { assertValidMessage, mrkdwnTexts, textObjects } from "../support/block-kit.js";
+import { HISTORY_FIXTURES, allText, historyFixture, options } from "./helpers.js";
+
+function actionIds(message: Message): string[] {
+  return message.blocks.flatMap((b) => (b.type === "actions" ? b.elements.map((e) => e.action_id) : []));
+}
+
+function sectionTexts(message: Message): string[] {
+  return message.blocks.flatMap((b) => (b.type === "section" && b.text ? [b.text.text] : []));
+}
+
+function headerText(message: Message): string {
+  const header = message.blocks.find((b) => b.type === "header");
+  return header?.type === "header" ? header.text.text : "";
+}
+
+function target(name: string, status: string): ServerTarget {
+  return { name, serverNo: "1", status, steps: {} };
+}
+
+function manyTargets(statuses: Array<[string, number]>): History {
+  const base = historyFixture("server-fail.json");
+  let n = 0;
+  const targets = statuses.flatMap(([status, count]) => Array.from({ length: count }, () => target(`srv-${++n}`, status)));
+  return { ...base, status: "inprogress", endTime: undefined, targets };
+}
+
+describe.each(HISTORY_FIXTURES)("fixture %s", (name) => {
+  it.each(["ko", "en"] as const)("renders a valid detail message and unfurl in %s", (locale) => {
+    const history = historyFixture(name);
+    for (const shareButton of [false, true]) {
+      const message = renderHistory(history, options({ locale, shareButton }));
+      assertValidMessage(message);
+      expect(message.text).not.toContain("\n");
+    }
+    const unfurl = renderUnfurl(history, options({ locale }));
+    assertValidMessage(unfurl);
+    expect(unfurl.blocks.length).toBeLessThanOrEqual(8);
+  });
+});
+
+describe("renderHistory content", () => {
+  it("names the failed target and its failing step for server-fail", () => {
+    const message = renderHistory(historyFixture("server-fail.json"), options());
+    const web02 = sectionTexts(message).find((t) => t.includes("web-02"));
+    expect(web02).toBeDefined();
+    expect(web02).toMatch(/^❌ \*web-02\* \(21880452\) · failed\n/);
+    expect(web02).toMatch(/deploy ❌ <!date\^1772600844\^\{time_secs\}\|14:07:24>/);
+    expect(web02).toContain("post ⚪");
+    expect(headerText(message)).toBe("❌ Deploy #903344 failed");
+  });
+
+  it("localizes the title", () => {
+    expect(headerText(renderHistory(historyFixture("server-fail.json"), options({ locale: "ko" })))).toBe("❌ 배포 #903344 실패");
+  });
+
+  it("gives each of a few server targets its own section, in order", () => {
+    const message = renderHistory(historyFixture("server-fail.json"), options());
+    const targets = sectionTexts(message).filter((t) => /\*web-0\d\*/.test(t));
+    expect(targets).toHaveLength(3);
+    expect(targets.map((t) => /web-0\d/.exec(t)?.[0])).toEqual(["web-01", "web-02", "web-03"]);
+  });
+
+  it("shows the duration in both locales", () => {
+    expect(allText(renderHistory(historyFixture("server-fail.json"), options()))).toContain("*Duration*\\n2m 3s");
+    expect(allText(renderHistory(historyFixture("server-fail.json"), options({ locale: "ko" })))).toContain("*소요 시간*\\n2분 3초");
+  });
+
+  it("shows start and end as Slack date tokens with a fallback in the configured zone", () => {
+    const text = allText(renderHistory(historyFixture("server-fail.json"), options()));
+    expect(text).toContain("<!date^1772600767^{date_short_pretty} {time}|2026-03-04 14:06 GMT+9>");
+    const utc = allText(renderHistory(historyFixture("server-fail.json"), options({ timeZone: "UTC" })));
+    expect(utc).toContain("|2026-03-04 05:06 GMT+0>");
+  });
+
+  it("counts targets per status", () => {
+    const summary = sectionTexts(renderHistory(historyFixture("server-fail.json"), options())).find((t) => t.startsWith("*Targets"));
+    expect(summary).toBe("*Targets (3)*\n❌ 1 failed · ✅ 1 succeeded · ⚪ 1 not run");
+  });
+
+  it("offers no Refresh for a finished deployment", () => {
+    const ids = actionIds(renderHistory(historyFixture("server-fail.json"), options()));
+    expect(ids).not.toContain(ACTION_REFRESH);
+    expect(ids).toContain(ACTION_IDS.openConsole);
+  });
+
+  it("shows the progress bar and elapsed time while running", () => {
+    const message = renderHistory(historyFixture("server-inprogress.wrapped.json"), options());
+    const summary = sectionTexts(message).find((t) => t.startsWith("*Targets"));
+    expect(summary).toContain("`▰▱▱▱ 1/4`");
+    expect(allText(message)).toContain("*Elapsed*\\n2m");
+    expect(actionIds(message)).toContain(ACTION_REFRESH);
+  });
+
+  it("shows the canary-analyzing status of k8s-canary and offers Refresh", () => {
+    for (const locale of ["en", "ko"] as const) {
+      const message = renderHistory(historyFixture("k8s-canary.json"), options({ locale }));
+      expect(headerText(message)).toBe(locale === "en" ? "🔬 Deploy #904120 canary analyzing" : "🔬 배포 #904120 카나리 분석 중");
+      expect(actionIds(message)).toContain(ACTION_REFRESH);
+    }
+  });
+
+  it("gives a single-target deployment one section with its pre and deploy steps", () => {
+    const message = renderHistory(historyFixture("objectstorage.json"), options());
+    const steps = sectionTexts(message).filter((t) => t.includes("pre ✅"));
+    expect(steps).toHaveLength(1);
+    expect(steps[0]).toMatch(/^\*Steps\*\npre ✅ <!date\^1772882102\^\{time_secs\}\|[^>]+> · deploy ✅ <!date\^1772882120\^/);
+    expect(steps[0]).not.toContain("post");
+    expect(allText(message)).toContain("*Backup file*\\nbackup/storefront-web/20260307-173502.zip");
+  });
+
+  it("shows the auto scaling group and the file", () => {
+    const text = allText(renderHistory(historyFixture("asg-bluegreen.json"), options()));
+    expect(text).toContain("*Auto Scaling Group*\\nshop-api-green (880211)");
+    expect(text).toContain("*File*\\nreleases/shop-api-2.14.0.zip (ObjectStorage)");
+    expect(text).toContain("*Strategy*\\nblueGreen");
+  });
+
+  it("offers Share to channel only when asked, with the history reference as value", () => {
+    const history = historyFixture("server-fail.json");
+    expect(actionIds(renderHistory(history, options()))).not.toContain(ACTION_SHARE);
+    const shared = renderHistory(history, options({ shareButton: true }));
+    const share = shared.blocks.flatMap((b) => (b.type === "actions" ? b.elements : [])).find((e) => e.action_id === ACTION_SHARE);
+    expect(share?.value).toBe("41027:903344");
+  });
+
+  it("fills the console URL template, encoding the ids", () => {
+    const history = { ...historyFixture("server-fail.json"), id: "9/9?x" };
+    const message = renderHistory(history, options());
+    const open = message.blocks.flatMap((b) => (b.type === "actions" ? b.elements : [])).find((e) => e.action_id === ACTION_IDS.openConsole);
+    expect(open?.url).toBe("https://console.ncloud.com/sourcedeploy/project/41027/history/9%2F9%3Fx");
+  });
+
+  it("says the data is demo data when it is", () => {
+    const history = historyFixture("server-fail.json");
+    expect(allText(renderHistory(history, options({ demo: true })))).toContain("Demo data");
+    expect(allText(renderUnfurl(history, options({ demo: true, locale: "ko" })))).toContain("데모 데이터");
+    expect(allText(renderHistory(history, options()))).not.toContain("Demo data");
+  });
+
+  it("writes a one-line top-level text with status, where, id and executor", () => {
+    const message = renderHistory(historyFixture("server-fail.json"), options());
+    expect(message.text).toBe("❌ Deploy #903344 failed · shop-api › prod-web › web-release-sequential · by hyejin.park");
+  });
+});
+
+describe("many targets", () => {
+  it("summarizes what does not fit, failed and running first, and offers all targets", () => {
+    const history = manyTargets([["success", 250], ["standby", 2], ["fail", 3], ["deploy", 1], ["success", 100]]);
+    const message = renderHistory(history, options());
+    assertValidMessage(message);
+    const texts = mrkdwnTexts(message.blocks).join("\n");
+    // The failing and running targets come first even though they are in the middle of the list.
+    expect(texts.indexOf("*srv-253*")).toBeGreaterThan(-1);
+    expect(texts.indexOf("*srv-253*")).toBeLessThan(texts.indexOf("*srv-1*"));
+    expect(texts.indexOf("*srv-256*")).toBeLessThan(texts.indexOf("*srv-1*"));
+    const leftOut = /…and (\d+) more: ((?:\d+ \S+ ?)+)/.exec(texts);
+    expect(leftOut).not.toBeNull();
+    const shown = (texts.match(/\*srv-\d+\*/g) ?? []).length;
+    const counted = [...(leftOut?.[2] ?? "").matchAll(/(\d+) /g)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(Number(leftOut?.[1])).toBe(counted);
+    expect(shown + counted).toBe(356);
+    expect(leftOut?.[2]).toMatch(/^\d+ ✅ 2 ⏸️$/);
+    expect(actionIds(message)).toContain(ACTION_SHOW_TARGETS);
+  });
+
+  it("packs 40 targets without leaving any out", () => {
+    const message = renderHistory(manyTargets([["success", 40]]), options());
+    assertValidMessage(message);
+    expect((allText(message).match(/\*srv-\d+\*/g) ?? []).length).toBe(40);
+    expect(actionIds(message)).not.toContain(ACTION_SHOW_TARGETS);
+  });
+
+  it("keeps 20 targets one per section", () => {
+    const message = renderHistory(manyTargets([["success", 20]]), options());
+    expect(sectionTexts(message).filter((t) => t.includes("*srv-"))).toHaveLength(20);
+  });
+});
+
+describe("renderUnfurl", () => {
+  it("is compact and lists the failing targets with their failed step", () => {
+    const unfurl = renderUnfurl(historyFixture("server-fail.json"), options());
+    const text = mrkdwnTexts(unfurl.blocks).join("\n");
+    expect(text).toContain("*❌ Deploy #903344 failed*");
+    expect(text).toContain("❌ *web-02* — deploy ❌");
+    expect(text).toContain("❌ 1 failed · ✅ 1 succeeded · ⚪ 1 not run");
+    expect(text).not.toContain("web-01");
+  });
+
+  it("counts failing targets beyond the first five", () => {
+    const history = { ...manyTargets([["fail", 9]]), status: "fail" };
+    const text = mrkdwnTexts(renderUnfurl(history, options()).blocks).join("\n");
+    expect(text).toContain("*srv-5*");
+    expect(text).not.toContain("*srv-6*");
+    expect(text).toContain("…and 4 more failing");
+  });
+
+  it("shows the progress of a running deployment", () => {
+    const text = mrkdwnTexts(renderUnfurl(historyFixture("server-inprogress.wrapped.json"), options()).blocks).join("\n");
+    expect(text).toContain("▰▱▱▱ 1/4");
+    expect(text).toContain("Elapsed: 2m");
+  });
+});
+
+describe("escaping", () => {
+  it("renders a <!channel> project and a <@U123|x> server as text", () => {
+    const base = historyFixture("server-fail.json");
+    const history: History = {
+      ...base,
+      project: { id: "41027", name: "<!channel>" },
+      executor: "a&b",
+      targets: [{ ...target("<@U123|x>", "fail"), serverNo: "<#C1>" }],
+    };
+    for (const message of [renderHistory(history, options()), renderUnfurl(history, options())]) {
+      const all = [message.text, ...mrkdwnTexts(message.blocks)].join("\n");
+      expect(all).toContain("&lt;!channel&gt;");
+      expect(all).not.toContain("<!channel>");
+      expect(all).not.toContain("<@U123");
+      expect(all).toContain("a&amp;b");
+    }
+    const detail = mrkdwnTexts(renderHistory(history, options()).blocks).join("\n");
+    expect(detail).toContain("*&lt;@U123|x&gt;* (&lt;#C1&gt;)");
+  });
+
+  it("keeps plain-text titles unescaped but within limits", () => {
+    const history = { ...historyFixture("server-fail.json"), id: "<1>".repeat(100) };
+    const message = renderHistory(history, options());
+    assertValidMessage(message);
+    const header = textObjects(message.blocks).find((t) => t.type === "plain_text")?.text ?? "";
+    expect(header.startsWith("❌ Deploy #<1>")).toBe(true);
+    expect(header.length).toBeLessThanOrEqual(150);
+  });
+});

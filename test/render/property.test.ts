@@ -1,0 +1,152 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { pageCount, renderHistory, renderTargetsModal, renderUnfurl, targetStatus, type RenderOptions } from "../../src/render/index.js";
+import {
+  HISTORY_STATUSES,
+  STEP_STATUSES,
+  TARGET_STATUSES,
+  type DeploymentType,
+  type History,
+  type ServerTarget,
+  type Step,
+  type Steps,
+} from "../../src/sourcedeploy/model.js";
+import { messageProblems, modalProblems, mrkdwnTexts } from "../support/block-kit.js";
+import { options } from "./helpers.js";
+
+const SEED = 20261127;
+const HOSTILE = ["<!channel>", "<!here>", "<@U123|x>", "<#C1|general>", "<https://evil.example|click>", "&amp;", "&", "<", ">", "*_~`", "\n", "👩‍👩‍👧‍👦", "\u{1F600}"];
+
+const text = (maxLength: number) =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.string({ maxLength: 20 }) },
+    { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength }) },
+    { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength }) },
+    { weight: 1, arbitrary: fc.string({ unit: "binary", minLength: Math.floor(maxLength / 2), maxLength, size: "max" }) },
+    { weight: 2, arbitrary: fc.array(fc.constantFrom(...HOSTILE), { maxLength: 40 }).map((parts) => parts.join("")) },
+  );
+
+const status = (known: readonly string[]) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: text(60) });
+
+const date = fc.option(
+  fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms)) }, { weight: 1, arbitrary: fc.constant(new Date(NaN)) }),
+  { nil: undefined },
+);
+
+const step: fc.Arbitrary<Step> = fc.record({ status: status(STEP_STATUSES), time: date }, { requiredKeys: [] });
+const steps: fc.Arbitrary<Steps> = fc.record({ pre: step, deploy: step, post: step }, { requiredKeys: [] });
+
+/** Names start with a unique marker so the test can find which targets were shown. */
+function targets(small: boolean): fc.Arbitrary<ServerTarget[]> {
+  const target = fc.record({
+    name: small ? text(1000) : fc.oneof(fc.string({ maxLength: 30 }), text(200)),
+    serverNo: fc.option(fc.oneof(fc.integer({ min: 1 }).map(String), text(40)), { nil: undefined }),
+    status: status(TARGET_STATUSES),
+    steps,
+  });
+  const list = small ? fc.array(target, { maxLength: 25 }) : fc.array(target, { minLength: 100, maxLength: 2000, size: "max" });
+  return list.map((items) => items.map((t, i) => ({ ...t, name: `§${i}§${t.name}` })));
+}
+
+const ref = fc.record({ id: fc.oneof(fc.integer({ min: 1 }).map(String), text(30)), name: text(1000) });
+
+const history: fc.Arbitrary<History> = fc
+  .record({
+    id: fc.oneof({ weight: 4, arbitrary: fc.bigInt({ min: 1n, max: 10n ** 20n }).map(String) }, { weight: 1, arbitrary: text(100) }),
+    project: ref,
+    stage: ref,
+    scenario: ref,
+    status: status(HISTORY_STATUSES),
+    executor: fc.option(text(1000), { nil: undefined }),
+    startTime: date,
+    endTime: date,
+    type: fc.constantFrom<DeploymentType>("Server", "AutoScalingGroup", "KubernetesService", "ObjectStorage", "Unknown"),
+    rawType: fc.option(text(50), { nil: undefined }),
+    config: fc.record(
+      {
+        strategy: text(100),
+        file: fc.record({ name: text(1000), type: fc.option(text(50), { nil: undefined }) }),
+        autoScalingGroup: fc.record({ no: text(30), name: text(300) }, { requiredKeys: [] }),
+        backupFile: text(1000),
+      },
+      { requiredKeys: [] },
+    ),
+    targetShape: fc.constantFrom<"servers" | "single">("servers", "single"),
+    targets: fc.oneof({ weight: 2, arbitrary: targets(true) }, { weight: 1, arbitrary: targets(false) }),
+    steps: fc.option(steps, { nil: undefined }),
+  })
+  .map((h) => (h.targetShape === "single" ? { ...h, targets: [] } : h));
+
+const renderOptions: fc.Arbitrary<RenderOptions> = fc.record({
+  locale: fc.constantFrom<"ko" | "en">("ko", "en"),
+  demo: fc.boolean(),
+  shareButton: fc.boolean(),
+  timeZone: fc.constantFrom("Asia/Seoul", "UTC", "America/Los_Angeles"),
+}).map((o) => options(o));
+
+/** Every `<` we send in mrkdwn must open one of our own tokens. */
+function strayAngles(texts: string[]): string[] {
+  return texts.flatMap((t) => [...t.matchAll(/</g)].filter((m) => !t.startsWith("<!date^", m.index) && !t.startsWith("<http", m.index)).map(() => t));
+}
+
+function shownMarkers(texts: string[]): number[] {
+  return [...texts.join("\n").matchAll(/§(\d+)§/g)].map((m) => Number(m[1]));
+}
+
+function leftOutCounts(texts: string[]): { total: number; sum: number } | undefined {
+  const match = /(?:…and (\d+) more:|…외 (\d+)개:) ((?:\d+ \S+ ?)+)$/m.exec(texts.join("\n"));
+  if (!match) return undefined;
+  const sum = [...(match[3] ?? "").matchAll(/(\d+) /g)].reduce((n, m) => n + Number(m[1]), 0);
+  return { total: Number(match[1] ?? match[2]), sum };
+}
+
+const params = { seed: SEED, numRuns: 150, endOnFailure: true };
+
+describe("rendering any history", () => {
+  it("stays within every Slack limit, escapes all data, and accounts for every target", () => {
+    fc.assert(
+      fc.property(history, renderOptions, (h, o) => {
+        const detail = renderHistory(h, o);
+        expect(messageProblems(detail)).toEqual([]);
+        const texts = mrkdwnTexts(detail.blocks);
+        expect(strayAngles([detail.text, ...texts])).toEqual([]);
+
+        const shown = shownMarkers(texts);
+        expect(new Set(shown).size).toBe(shown.length);
+        const leftOut = leftOutCounts(texts);
+        expect(shown.length + (leftOut?.sum ?? 0)).toBe(h.targets.length);
+        if (leftOut) {
+          expect(leftOut.total).toBe(leftOut.sum);
+          const urgent = h.targets.flatMap((t, i) => (targetStatus(t.status).rank <= 1 ? [i] : []));
+          const shownSet = new Set(shown);
+          if (shown.some((i) => targetStatus(h.targets[i]!.status).rank > 1)) expect(urgent.every((i) => shownSet.has(i))).toBe(true);
+        }
+
+        const unfurl = renderUnfurl(h, o);
+        expect(messageProblems(unfurl)).toEqual([]);
+        expect(unfurl.blocks.length).toBeLessThanOrEqual(8);
+        expect(strayAngles([unfurl.text, ...mrkdwnTexts(unfurl.blocks)])).toEqual([]);
+      }),
+      params,
+    );
+  });
+
+  it("pages every target into modals exactly once, each page within limits", () => {
+    fc.assert(
+      fc.property(history, renderOptions, (h, o) => {
+        const seen: number[] = [];
+        const pages = pageCount(h);
+        for (let page = 0; page < pages; page++) {
+          const view = renderTargetsModal(h, page, o);
+          expect(modalProblems(view)).toEqual([]);
+          expect(JSON.parse(view.private_metadata)).toMatchObject({ page });
+          const texts = mrkdwnTexts(view.blocks);
+          expect(strayAngles(texts)).toEqual([]);
+          seen.push(...shownMarkers(texts));
+        }
+        expect(seen).toEqual(h.targets.map((_, i) => i));
+      }),
+      { ...params, numRuns: 60 },
+    );
+  });
+});

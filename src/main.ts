@@ -1,0 +1,89 @@
+/**
+ * Process entry (`npm start`): config → SourceDeploy source → Slack app; graceful shutdown on
+ * SIGTERM / SIGINT. Configuration problems print a readable message and exit 1, never a stack trace.
+ */
+import { existsSync } from "node:fs";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import { createLogger, type Logger } from "./log.js";
+import { startSlackApp, type RunningSlackApp } from "./slack/app.js";
+import { slackMode, slackSetupChecklist } from "./slack/setup-check.js";
+import { createSourceDeploy, type SourceDeploySource } from "./sourcedeploy/index.js";
+
+const SHUTDOWN_GRACE_MS = 5_000;
+
+function loadEnvFile(): void {
+  if (process.env.NODE_ENV !== "test" && existsSync(".env")) process.loadEnvFile(".env");
+}
+
+function configOrExit(): Config {
+  try {
+    loadEnvFile();
+    const config = loadConfig();
+    const checklist = slackSetupChecklist(config);
+    if (checklist) exit(checklist);
+    return config;
+  } catch (error) {
+    if (error instanceof ConfigError) exit(error.message);
+    exit(`deploy-history cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function exit(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+function secretsOf(config: Config): string[] {
+  return [config.slack.botToken, config.slack.appToken, config.slack.signingSecret, config.sourceDeploy.credentials?.secretKey].filter(
+    (s): s is string => s !== undefined,
+  );
+}
+
+function onShutdown(running: RunningSlackApp, source: SourceDeploySource, logger: Logger): void {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS * 2);
+    force.unref();
+    void running
+      .stop(SHUTDOWN_GRACE_MS)
+      .then(() => source.close())
+      .finally(() => {
+        logger.info("stopped");
+        logger.flush();
+        process.exit(0);
+      });
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  process.on("unhandledRejection", (reason) => logger.error({ err: String(reason) }, "unhandled rejection"));
+  const source = createSourceDeploy(config, logger);
+  let running: RunningSlackApp;
+  try {
+    running = await startSlackApp(config, source, logger);
+  } catch (error) {
+    logger.error({ err: error instanceof Error ? error.message : String(error) }, "start-up failed");
+    logger.flush();
+    exit(`deploy-history could not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  logger.info(
+    {
+      mode: slackMode(config),
+      port: running.port,
+      locale: config.locale,
+      timeZone: config.timeZone,
+      sourceDeploy: source.demo ? "demo data" : config.sourceDeploy.apiUrl,
+    },
+    `deploy-history started in ${running.mode === "socket" ? "Socket Mode" : "HTTP mode"} on port ${running.port}${source.demo ? " with demo data (no NCP keys)" : ""}`,
+  );
+  onShutdown(running, source, logger);
+}
+
+void main();

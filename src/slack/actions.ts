@@ -1,0 +1,110 @@
+/**
+ * Buttons. Every action is acked first (url buttons too, or Slack shows a warning), then:
+ * Refresh replaces the message with the newer state; Share posts the detail in the channel;
+ * Details (a list entry) and a project of the project list answer with a new ephemeral message;
+ * Show all targets opens the modal, whose paging buttons update it.
+ * Button values are documented in render/actions.ts.
+ */
+import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { answerCommand, answerHistory, describeError } from "../answer.js";
+import {
+  ACTION_IDS,
+  decodeHistoryRef,
+  decodeProjectRef,
+  decodeTargetsPageRef,
+  renderError,
+  renderTargetsModal,
+  type HistoryRef,
+  type TargetsPageRef,
+} from "../render/index.js";
+import type { ListenerContext } from "./context.js";
+import { sendSafely } from "./safely.js";
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+const ID = /^\d{1,20}$/;
+
+export function historyValue(value: string): HistoryRef | undefined {
+  const ref = decodeHistoryRef(value);
+  return ref && ID.test(ref.projectId) && ID.test(ref.historyId) ? ref : undefined;
+}
+
+export function pageValue(value: string): TargetsPageRef | undefined {
+  const ref = decodeTargetsPageRef(value);
+  return ref && ID.test(ref.projectId) && ID.test(ref.historyId) && ref.page < 100_000 ? ref : undefined;
+}
+
+export function projectValue(value: string): string | undefined {
+  const projectId = decodeProjectRef(value);
+  return projectId && ID.test(projectId) ? projectId : undefined;
+}
+
+export function registerActions(app: App, ctx: ListenerContext): void {
+  /** Acks, decodes the button value (ignoring a button whose value cannot be read), then handles it. */
+  function button<T>(actionId: string | RegExp, decode: (value: string) => T | undefined, handle: (args: ButtonArgs, value: T) => Promise<void>) {
+    app.action<BlockAction<ButtonAction>>({ action_id: actionId, type: "block_actions" }, async (args) => {
+      await args.ack();
+      const who = { team: args.body.team?.id, user: args.body.user.id, action: args.action.action_id };
+      const value = decode(args.action.value ?? "");
+      if (value === undefined) {
+        ctx.logger.warn({ ...who, value: args.action.value?.slice(0, 100) }, "button with an unreadable value ignored");
+        return;
+      }
+      ctx.logger.info({ ...who, value }, "button");
+      await handle(args, value);
+    });
+  }
+  const ephemeral = (respond: ButtonArgs["respond"], message: object) =>
+    sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", replace_original: false, ...message }));
+
+  button(ACTION_IDS.refresh, historyValue, async ({ body, respond }, ref) => {
+    const shareButton = body.container?.is_ephemeral === true;
+    const { message } = await answerHistory(ref.projectId, ref.historyId, ctx.answer({ shareButton }));
+    await sendSafely(ctx.logger, "respond", () => respond({ replace_original: true, ...message }));
+  });
+
+  button(ACTION_IDS.share, historyValue, async ({ respond }, ref) => {
+    const { message, history } = await answerHistory(ref.projectId, ref.historyId, ctx.answer());
+    if (!history) return void (await ephemeral(respond, message));
+    await sendSafely(ctx.logger, "respond", () => respond({ response_type: "in_channel", replace_original: false, ...message }));
+  });
+
+  button(ACTION_IDS.details, historyValue, async ({ respond }, ref) => {
+    const { message } = await answerHistory(ref.projectId, ref.historyId, ctx.answer({ shareButton: true }));
+    await ephemeral(respond, message);
+  });
+
+  button(ACTION_IDS.projectHistories, projectValue, async ({ respond }, projectId) => {
+    const message = await answerCommand({ kind: "list", project: { by: "id", id: projectId } }, ctx.answer());
+    await ephemeral(respond, message);
+  });
+
+  button(ACTION_IDS.showTargets, historyValue, async ({ body, client, respond }, ref) => {
+    try {
+      const history = await ctx.api.getHistory(ref.projectId, ref.historyId);
+      const view = renderTargetsModal(history, 0, ctx.render());
+      await sendSafely(ctx.logger, "views.open", () => client.views.open({ trigger_id: body.trigger_id, view: view as never }));
+    } catch (error) {
+      ctx.logger.warn({ ...ref, err: describeError(error) }, "targets modal failed");
+      await ephemeral(respond, renderError(error, ctx.render()));
+    }
+  });
+
+  const turnPage = async ({ body, client }: ButtonArgs, ref: TargetsPageRef) => {
+    const view = body.view;
+    if (!view) return;
+    try {
+      const history = await ctx.api.getHistory(ref.projectId, ref.historyId);
+      const next = renderTargetsModal(history, ref.page, ctx.render());
+      await sendSafely(ctx.logger, "views.update", () => client.views.update({ view_id: view.id, hash: view.hash, view: next as never }));
+    } catch (error) {
+      ctx.logger.warn({ ...ref, err: describeError(error) }, "targets modal page failed");
+    }
+  };
+  button(ACTION_IDS.targetsNext, pageValue, turnPage);
+  button(ACTION_IDS.targetsPrevious, pageValue, turnPage);
+
+  app.action(ACTION_IDS.openConsole, async ({ ack }) => {
+    await ack();
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * The Bolt app: Socket Mode when SLACK_APP_TOKEN is set, HTTP mode otherwise (`POST /slack/events`
+ * for commands, events and interactivity, `GET /healthz`). Listeners live in this folder and stay
+ * thin; everything they need comes from the ListenerContext.
+ */
+import { App, type CustomRoute } from "@slack/bolt";
+import { LRUCache } from "lru-cache";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import type { SourceDeploySource } from "../sourcedeploy/index.js";
+import { registerActions } from "./actions.js";
+import { boltLogger } from "./bolt-logger.js";
+import { registerSlashCommand } from "./command.js";
+import { createListenerContext } from "./context.js";
+import { registerMention } from "./mention.js";
+import { slackMode, type SlackMode } from "./setup-check.js";
+import { registerUnfurl } from "./unfurl.js";
+
+export interface RunningSlackApp {
+  mode: SlackMode;
+  port: number;
+  /** Stops accepting requests, waits for in-flight work up to `graceMs`, then closes. */
+  stop(graceMs: number): Promise<void>;
+}
+
+export async function startSlackApp(config: Config, source: SourceDeploySource, logger: Logger): Promise<RunningSlackApp> {
+  const mode = slackMode(config);
+  const inFlight = new Set<Promise<unknown>>();
+  const startedAt = Date.now();
+  const health: CustomRoute = {
+    path: "/healthz",
+    method: ["GET"],
+    handler: (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: "ok", mode, demo: source.demo, inFlight: inFlight.size, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }));
+    },
+  };
+  const port = config.slack.port;
+  const app = new App({
+    token: config.slack.botToken,
+    logger: boltLogger(logger),
+    clientOptions: config.slack.apiUrl ? { slackApiUrl: `${config.slack.apiUrl}/` } : undefined,
+    customRoutes: [health],
+    ...(mode === "socket"
+      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port } }
+      : { signingSecret: config.slack.signingSecret, endpoints: "/slack/events" }),
+  });
+
+  app.use(async ({ next }) => {
+    const work = next();
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  });
+  app.use(dropRetriedEvents(logger));
+  app.error(async (error) => {
+    logger.error({ err: { name: error.name, code: error.code, message: error.message } }, "unhandled listener error");
+  });
+
+  const ctx = createListenerContext(config, source.api, source.demo, logger);
+  registerSlashCommand(app, ctx);
+  registerUnfurl(app, ctx);
+  registerMention(app, ctx);
+  registerActions(app, ctx);
+
+  await app.start(port);
+
+  return {
+    mode,
+    port,
+    async stop(graceMs) {
+      await withTimeout(app.stop(), graceMs).catch((error: unknown) => logger.warn({ err: String(error) }, "stopping the receiver failed"));
+      await withTimeout(Promise.allSettled([...inFlight]), graceMs);
+    },
+  };
+}
+
+/**
+ * Slack retries an event it thinks we missed; the first delivery is usually still being answered.
+ * Events are remembered by id for ten minutes so a retry never produces a second reply.
+ */
+function dropRetriedEvents(logger: Logger) {
+  const seen = new LRUCache<string, true>({ max: 10_000, ttl: 10 * 60 * 1000 });
+  return async ({ body, next, context }: { body: unknown; next: () => Promise<void>; context: { retryNum?: number } }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === "string") {
+      if (seen.has(eventId)) {
+        logger.info({ eventId, retryNum: context.retryNum }, "duplicate event delivery ignored");
+        return;
+      }
+      seen.set(eventId, true);
+    }
+    await next();
+  };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

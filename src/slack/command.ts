@@ -1,0 +1,19 @@
+/** `/deploy-history`: ack at once, answer through response_url (ephemeral, with a Share button). */
+import type { App } from "@slack/bolt";
+import { answerCommand } from "../answer.js";
+import { parseCommand } from "../command.js";
+import type { ListenerContext } from "./context.js";
+import { sendSafely } from "./safely.js";
+
+export const COMMAND_NAME = "/deploy-history";
+
+export function registerSlashCommand(app: App, ctx: ListenerContext): void {
+  app.command(COMMAND_NAME, async ({ ack, command, respond }) => {
+    await ack();
+    const parsed = parseCommand(command.text ?? "", ctx.linkOptions);
+    const who = { team: command.team_id, channel: command.channel_id, user: command.user_id };
+    ctx.logger.info({ ...who, command: parsed.kind }, "slash command");
+    const message = await answerCommand(parsed, ctx.answer({ shareButton: true }));
+    await sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", ...message } as never), who);
+  });
+}

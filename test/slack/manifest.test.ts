@@ -1,0 +1,84 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { COMMAND_NAME } from "../../src/slack/command.js";
+
+const root = new URL("../../", import.meta.url);
+const manifest = parse(readFileSync(new URL("manifest.yml", root), "utf8")) as Manifest;
+const schema = JSON.parse(readFileSync(new URL("../shared/schemas/slack-app-manifest.schema.json", root), "utf8")) as object;
+
+interface Manifest {
+  features: { slash_commands: { command: string; usage_hint?: string }[]; unfurl_domains: string[]; bot_user?: object };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean }; socket_mode_enabled: boolean };
+}
+
+/** Every .ts file under src/slack, concatenated: what the listeners actually call. */
+const slackSource = readdirSync(new URL("src/slack/", root))
+  .filter((f) => f.endsWith(".ts"))
+  .map((f) => readFileSync(new URL(`src/slack/${f}`, root), "utf8"))
+  .join("\n");
+
+/** Bot scopes each Web API method or event needs (https://api.slack.com/methods, /events). */
+const METHOD_SCOPES: Record<string, string | undefined> = {
+  "chat.postMessage": "chat:write",
+  "chat.update": "chat:write",
+  "chat.postEphemeral": "chat:write",
+  "chat.unfurl": "links:write",
+  "views.open": undefined,
+  "views.update": undefined,
+  "conversations.info": "channels:read",
+};
+const EVENT_SCOPES: Record<string, string> = { link_shared: "links:read", app_mention: "app_mentions:read" };
+
+describe("manifest.yml", () => {
+  it("validates against Slack's app manifest schema", () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormatsModule.default(ajv);
+    const validate = ajv.compile(schema);
+    expect(validate(manifest), JSON.stringify(validate.errors, null, 2)).toBe(true);
+  });
+
+  it("declares the slash command the code registers, with a usage hint", () => {
+    const command = manifest.features.slash_commands.find((c) => c.command === COMMAND_NAME);
+    expect(command?.usage_hint).toBeTruthy();
+    expect(manifest.oauth_config.scopes.bot).toContain("commands");
+  });
+
+  it("subscribes to every event the code listens to, with its scope", () => {
+    const events = [...slackSource.matchAll(/app\.event\("([a-z_]+)"/g)].map((m) => m[1]!);
+    expect(events.sort()).toEqual(["app_mention", "link_shared"]);
+    for (const event of events) {
+      expect(manifest.settings.event_subscriptions.bot_events).toContain(event);
+      expect(manifest.oauth_config.scopes.bot).toContain(EVENT_SCOPES[event]);
+    }
+  });
+
+  it("requests the scope of every Web API method the code calls, and nothing more", () => {
+    const methods = new Set([...slackSource.matchAll(/client\.(chat|views|conversations)\.([A-Za-z]+)\(/g)].map((m) => `${m[1]}.${m[2]}`));
+    expect(methods.size).toBeGreaterThan(0);
+    const needed = new Set(["commands", ...Object.values(EVENT_SCOPES)]);
+    for (const method of methods) {
+      expect(Object.keys(METHOD_SCOPES), `unknown scope for ${method}`).toContain(method);
+      const scope = METHOD_SCOPES[method];
+      if (scope) needed.add(scope);
+    }
+    if (/respond\(/.test(slackSource)) needed.add("chat:write");
+    expect(new Set(manifest.oauth_config.scopes.bot)).toEqual(needed);
+  });
+
+  it("enables interactivity for the buttons and Socket Mode for local runs", () => {
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+    expect(manifest.features.bot_user).toBeDefined();
+  });
+
+  it("lists at most 5 lowercase unfurl hosts, covering the consoles and the API hosts", () => {
+    const domains = manifest.features.unfurl_domains;
+    expect(domains.length).toBeLessThanOrEqual(5);
+    for (const domain of domains) expect(domain).toMatch(/^[a-z0-9.-]+$/);
+    expect(domains).toEqual(expect.arrayContaining(["console.ncloud.com", "vpcsourcedeploy.apigw.ntruss.com"]));
+  });
+});

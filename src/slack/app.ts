@@ -32,7 +32,8 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
     method: ["GET"],
     handler: (_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ status: "ok", mode, demo: source.demo, inFlight: inFlight.size, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }));
+      const body = { status: "ok", mode, demo: source.demo, inFlight: inFlight.size, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), rssBytes: process.memoryUsage.rss() };
+      res.end(JSON.stringify(body));
     },
   };
   const port = config.slack.port;

@@ -48,6 +48,8 @@ beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
+  const health = (await stack.app.get("/healthz")).json as { rssBytes: number };
+  console.log(`app RSS after the e2e suite: ${(health.rssBytes / 2 ** 20).toFixed(1)} MiB`);
   const exit = await stack?.stop();
   expect(exit).toEqual({ code: 0, signal: null });
 });

@@ -1,0 +1,158 @@
+/**
+ * A caching, request-coalescing SourceDeployApi decorator.
+ *
+ * - Terminal histories never change again, so they are kept in an LRU (bounded by count and TTL).
+ * - Concurrent identical calls share one upstream call (in-flight map, entry removed when the call
+ *   settles, so a failure is never cached).
+ * - Non-terminal histories, lists and projects are never kept beyond that sharing.
+ *
+ * Returned objects may be shared between callers: treat them as immutable (the model is read-only
+ * data; renderers are pure functions of it).
+ */
+import { LRUCache } from "lru-cache";
+import { SourceDeployError } from "./errors.js";
+import {
+  isTerminalHistoryStatus,
+  type CallOptions,
+  type History,
+  type HistorySummary,
+  type PageQuery,
+  type Project,
+  type ProjectQuery,
+  type SourceDeployApi,
+} from "./model.js";
+
+export interface CacheOptions {
+  /** How many terminal histories to keep. Default 1000. */
+  maxEntries?: number;
+  /** How long a terminal history stays cached. Default 1 hour. */
+  ttlMs?: number;
+  /** Clock for TTL tracking (tests); default `performance.now`. */
+  now?: () => number;
+}
+
+export interface CacheStats {
+  /** getHistory calls answered from the LRU. */
+  hits: number;
+  /** getHistory calls that started an upstream call. */
+  misses: number;
+  /** Calls of any method that joined an upstream call already in flight. */
+  shared: number;
+}
+
+export const DEFAULT_CACHE_MAX_ENTRIES = 1000;
+export const DEFAULT_CACHE_TTL_MS = 60 * 60 * 1000;
+
+export class CachingSourceDeploy implements SourceDeployApi {
+  readonly description: string;
+  private readonly histories: LRUCache<string, History>;
+  private readonly pendingHistories = new Map<string, Promise<History>>();
+  private readonly pendingLists = new Map<string, Promise<HistorySummary[]>>();
+  private readonly pendingProjects = new Map<string, Promise<Project[]>>();
+  private readonly counters: CacheStats = { hits: 0, misses: 0, shared: 0 };
+  /** Bumped by invalidate(): a fetch that started before it must not (re)fill the cache. */
+  private generation = 0;
+
+  constructor(
+    private readonly upstream: SourceDeployApi,
+    options: CacheOptions = {},
+  ) {
+    this.description = upstream.description;
+    const now = options.now;
+    this.histories = new LRUCache<string, History>({
+      max: positiveInt(options.maxEntries, DEFAULT_CACHE_MAX_ENTRIES),
+      ttl: positiveInt(options.ttlMs, DEFAULT_CACHE_TTL_MS),
+      // An injected clock is read on every check (lru-cache otherwise caches its reading for 1 ms).
+      ...(now ? { perf: { now }, ttlResolution: 0 } : {}),
+    });
+  }
+
+  async getHistory(projectId: string, historyId: string, options?: CallOptions): Promise<History> {
+    const key = historyKey(projectId, historyId);
+    const cached = this.histories.get(key);
+    if (cached) {
+      this.counters.hits += 1;
+      return cached;
+    }
+    const call = this.share(this.pendingHistories, key, () => {
+      this.counters.misses += 1;
+      const generation = this.generation;
+      return this.upstream.getHistory(projectId, historyId).then((history) => {
+        if (isTerminalHistoryStatus(history.status) && generation === this.generation) this.histories.set(key, history);
+        return history;
+      });
+    });
+    return withCallerSignal(call, options?.signal, `history ${projectId}/${historyId}`);
+  }
+
+  async listHistories(projectId: string, query?: PageQuery, options?: CallOptions): Promise<HistorySummary[]> {
+    const key = JSON.stringify([projectId, query?.pageNo ?? null, query?.pageSize ?? null]);
+    const call = this.share(this.pendingLists, key, () => this.upstream.listHistories(projectId, query));
+    return withCallerSignal(call, options?.signal, `histories of project ${projectId}`);
+  }
+
+  async listProjects(query?: ProjectQuery, options?: CallOptions): Promise<Project[]> {
+    const key = JSON.stringify([query?.name ?? null, query?.pageNo ?? null, query?.pageSize ?? null]);
+    const call = this.share(this.pendingProjects, key, () => this.upstream.listProjects(query));
+    return withCallerSignal(call, options?.signal, "the project list");
+  }
+
+  /** Forgets a cached history (e.g. after an approval action changed it). */
+  invalidate(projectId: string, historyId: string): void {
+    const key = historyKey(projectId, historyId);
+    this.generation += 1;
+    this.histories.delete(key);
+    this.pendingHistories.delete(key);
+  }
+
+  stats(): CacheStats {
+    return { ...this.counters };
+  }
+
+  /**
+   * Joins the call in flight for `key`, or starts one. The upstream call gets no caller signal: it
+   * is shared, so one caller giving up must not fail the others (each caller's own signal still
+   * ends its own wait, see withCallerSignal); the upstream client has its own deadline.
+   */
+  private share<T>(pending: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
+    const existing = pending.get(key);
+    if (existing) {
+      this.counters.shared += 1;
+      return existing;
+    }
+    const call: Promise<T> = start().finally(() => {
+      if (pending.get(key) === call) pending.delete(key);
+    });
+    pending.set(key, call);
+    return call;
+  }
+}
+
+function historyKey(projectId: string, historyId: string): string {
+  return `${projectId}/${historyId}`;
+}
+
+function positiveInt(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+/** Resolves like `call`, but rejects as the client does ("cancelled") as soon as `signal` aborts. */
+function withCallerSignal<T>(call: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+  if (!signal) return call;
+  const cancelled = () => new SourceDeployError("timeout", `The SourceDeploy request for ${what} was cancelled`);
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener("abort", onAbort, { once: true });
+    call.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

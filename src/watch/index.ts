@@ -1,0 +1,15 @@
+export type {
+  DeliveryResult,
+  MessageLocation,
+  PollState,
+  RenderedMessage,
+  Watch,
+  WatchPatch,
+  WatchSettings,
+  WatchStore,
+  WatcherDeps,
+  WatchInput,
+} from "./types.js";
+export { MemoryWatchStore } from "./memory-store.js";
+export { DEFAULT_WATCH_SETTINGS, nextIntervalMs, digestOf } from "./policy.js";
+export { Watcher } from "./watcher.js";

@@ -1,0 +1,59 @@
+/**
+ * The in-process WatchStore. Watches are copied in and out, so a caller holding a Watch never
+ * sees (or causes) changes behind its back, as it would be with a remote store.
+ */
+import type { Watch, WatchPatch, WatchStore } from "./types.js";
+
+export class MemoryWatchStore implements WatchStore {
+  private readonly byId = new Map<string, Watch>();
+  /** history key → watch ids, so a tick's lookup costs O(watches of that history). */
+  private readonly byHistory = new Map<string, Set<string>>();
+
+  async add(watch: Watch): Promise<void> {
+    await this.remove(watch.id);
+    this.byId.set(watch.id, copy(watch));
+    const key = historyKey(watch.projectId, watch.historyId);
+    const ids = this.byHistory.get(key) ?? new Set<string>();
+    ids.add(watch.id);
+    this.byHistory.set(key, ids);
+  }
+
+  async update(id: string, patch: WatchPatch): Promise<void> {
+    const current = this.byId.get(id);
+    if (current) this.byId.set(id, copy({ ...current, ...patch }));
+  }
+
+  async remove(id: string): Promise<void> {
+    const current = this.byId.get(id);
+    if (!current) return;
+    this.byId.delete(id);
+    const key = historyKey(current.projectId, current.historyId);
+    const ids = this.byHistory.get(key);
+    ids?.delete(id);
+    if (ids?.size === 0) this.byHistory.delete(key);
+  }
+
+  async forHistory(projectId: string, historyId: string): Promise<Watch[]> {
+    const ids = this.byHistory.get(historyKey(projectId, historyId)) ?? new Set<string>();
+    return [...ids].flatMap((id) => {
+      const watch = this.byId.get(id);
+      return watch ? [copy(watch)] : [];
+    });
+  }
+
+  async count(): Promise<number> {
+    return this.byId.size;
+  }
+
+  async all(): Promise<Watch[]> {
+    return [...this.byId.values()].map(copy);
+  }
+}
+
+export function historyKey(projectId: string, historyId: string): string {
+  return `${projectId}/${historyId}`;
+}
+
+function copy(watch: Watch): Watch {
+  return { ...watch, location: { ...watch.location }, hints: { ...watch.hints } };
+}

@@ -1,0 +1,294 @@
+/**
+ * Keeps messages about running deployments current until the deployment ends.
+ *
+ * One poll loop per (project, history), shared by all watches of that history: one upstream fetch
+ * per tick whatever the number of watches. Fetches of all loops go through one p-throttle limiter
+ * (`upstreamMaxRps`). A loop schedules its next tick only after the current one finished, so each
+ * loop has at most one fetch queued: when the limiter is the bottleneck, loops simply tick slower.
+ *
+ * Each tick: fetch (or reuse the terminal history), then for each watch decide (policy.ts), render,
+ * compare the digest with the last one delivered, deliver, and apply the result. A loop ends when
+ * its history has no watches left. Every timer callback catches everything; timers are unref()'d.
+ */
+import { randomUUID } from "node:crypto";
+import pThrottle from "p-throttle";
+import type { Logger } from "../log.js";
+import { isSourceDeployError } from "../sourcedeploy/errors.js";
+import { isTerminalHistoryStatus, type History } from "../sourcedeploy/model.js";
+import { historyKey } from "./memory-store.js";
+import { afterDelivery, checkSettings, digestOf, isClosing, nextIntervalMs, planWatch, throttleWindow } from "./policy.js";
+import type { DeliveryResult, PollState, RenderedMessage, Watch, WatcherDeps, WatchInput, WatchSettings, WatchStore } from "./types.js";
+
+interface Loop {
+  readonly key: string;
+  readonly projectId: string;
+  readonly historyId: string;
+  intervalMs: number;
+  timer?: NodeJS.Timeout;
+  /** The last history fetched successfully (or the caller's `initial`). */
+  history?: History;
+  historyDigest?: string;
+  lastSuccessAt?: Date;
+  /** Why the last fetch failed; undefined while fetches succeed. */
+  failure?: string;
+}
+
+/** The loop's view at one tick: what to render, in which state. */
+interface Poll {
+  history: History;
+  state: PollState;
+}
+
+export class Watcher {
+  private readonly store: WatchStore;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly settings: WatchSettings;
+  private readonly loops = new Map<string, Loop>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly shutdown = new AbortController();
+  private readonly fetch: (projectId: string, historyId: string) => Promise<History>;
+  /** Serializes registrations with loop-end decisions, so no watch joins a loop that is ending. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly deps: WatcherDeps) {
+    this.settings = checkSettings(deps.settings);
+    this.store = deps.store;
+    this.logger = deps.logger;
+    this.now = deps.now ?? Date.now;
+    const throttle = pThrottle({ ...throttleWindow(this.settings.upstreamMaxRps), strict: true, signal: this.shutdown.signal });
+    this.fetch = throttle((projectId: string, historyId: string) => deps.fetchHistory(projectId, historyId, this.shutdown.signal));
+  }
+
+  /** Registers a watch. Returns false (and logs why) when at the cap — the caller then keeps a Refresh button. */
+  async watch(input: WatchInput): Promise<boolean> {
+    try {
+      return await this.exclusive(() => this.register(input));
+    } catch (error) {
+      this.logger.warn({ err: describe(error), projectId: input.projectId, historyId: input.historyId }, "watch: registration failed");
+      return false;
+    }
+  }
+
+  /**
+   * Starts loops for watches already in the store (a persistent store after a restart).
+   * Returns how many loops run afterwards.
+   */
+  async resume(): Promise<number> {
+    const watches = await this.store.all();
+    await this.exclusive(async () => {
+      for (const watch of watches) this.ensureLoop(watch.projectId, watch.historyId);
+    });
+    return this.loops.size;
+  }
+
+  activeWatches(): Promise<number> {
+    return this.store.count();
+  }
+
+  activeLoops(): number {
+    return this.loops.size;
+  }
+
+  /** Stops all loops (for shutdown and tests); pending timers cleared, ticks in progress awaited. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const loop of this.loops.values()) clearTimeout(loop.timer);
+    this.loops.clear();
+    this.shutdown.abort(new Error("watcher closed"));
+    await Promise.allSettled([...this.running]);
+  }
+
+  private async register(input: WatchInput): Promise<boolean> {
+    const { initial, ...fields } = input;
+    const log = { projectId: fields.projectId, historyId: fields.historyId, location: fields.location.kind };
+    if (this.closed) return false;
+    if (!usable(fields.location, this.now())) {
+      this.logger.debug(log, "watch: response_url already used up or expired");
+      return false;
+    }
+    if (initial && isTerminalHistoryStatus(initial.status)) {
+      this.logger.debug({ ...log, status: initial.status }, "watch: history already finished, nothing to watch");
+      return false;
+    }
+    const count = await this.store.count();
+    if (count >= this.settings.maxWatches) {
+      this.logger.warn({ ...log, count, maxWatches: this.settings.maxWatches }, "watch: cap reached, not watching");
+      return false;
+    }
+    const watch: Watch = { ...fields, hints: { ...fields.hints }, id: randomUUID(), createdAt: this.now() };
+    if (initial) watch.lastDigest = this.initialDigest(watch, initial);
+    await this.store.add(watch);
+    this.ensureLoop(watch.projectId, watch.historyId, initial);
+    this.logger.debug({ ...log, watchId: watch.id }, "watch: added");
+    return true;
+  }
+
+  /** The digest of what the caller just sent, so an unchanged first tick sends nothing. */
+  private initialDigest(watch: Watch, initial: History): string | undefined {
+    try {
+      return digestOf(this.deps.render(watch, initial, { kind: "live" }));
+    } catch (error) {
+      this.logger.warn({ err: describe(error), watchId: watch.id }, "watch: render failed");
+      return undefined;
+    }
+  }
+
+  private ensureLoop(projectId: string, historyId: string, initial?: History): void {
+    if (this.closed) return;
+    const key = historyKey(projectId, historyId);
+    const existing = this.loops.get(key);
+    if (existing) {
+      if (initial && !existing.history) this.seed(existing, initial);
+      return;
+    }
+    const loop: Loop = { key, projectId, historyId, intervalMs: this.settings.intervalMs };
+    if (initial) this.seed(loop, initial);
+    this.loops.set(key, loop);
+    this.schedule(loop, loop.intervalMs);
+  }
+
+  private seed(loop: Loop, history: History): void {
+    loop.history = history;
+    loop.historyDigest = digestOf(history);
+    loop.lastSuccessAt = new Date(this.now());
+  }
+
+  private schedule(loop: Loop, delayMs: number): void {
+    if (this.closed || this.loops.get(loop.key) !== loop) return;
+    loop.timer = setTimeout(() => {
+      loop.timer = undefined;
+      const run = this.runTick(loop);
+      this.running.add(run);
+      void run.finally(() => this.running.delete(run));
+    }, delayMs);
+    loop.timer.unref();
+  }
+
+  /** Never rejects. */
+  private async runTick(loop: Loop): Promise<void> {
+    try {
+      await this.tick(loop);
+    } catch (error) {
+      this.logger.error({ err: describe(error), projectId: loop.projectId, historyId: loop.historyId }, "watch: tick failed");
+    }
+    if (this.closed) return;
+    let active = true;
+    try {
+      active = await this.exclusive(() => this.keepOrEnd(loop));
+    } catch (error) {
+      this.logger.error({ err: describe(error), projectId: loop.projectId, historyId: loop.historyId }, "watch: store lookup failed");
+    }
+    if (active) this.schedule(loop, loop.intervalMs);
+  }
+
+  private async keepOrEnd(loop: Loop): Promise<boolean> {
+    const remaining = await this.store.forHistory(loop.projectId, loop.historyId);
+    if (remaining.length > 0) return true;
+    if (this.loops.get(loop.key) === loop) this.loops.delete(loop.key);
+    this.logger.debug({ projectId: loop.projectId, historyId: loop.historyId }, "watch: loop ended");
+    return false;
+  }
+
+  private async tick(loop: Loop): Promise<void> {
+    const watches = await this.store.forHistory(loop.projectId, loop.historyId);
+    if (watches.length === 0 || this.closed) return;
+    const poll = await this.poll(loop);
+    if (this.closed) return;
+    const now = this.now();
+    await Promise.all(
+      watches.map((watch) =>
+        this.serve(loop, watch, poll, now).catch((error: unknown) => {
+          this.logger.error({ err: describe(error), watchId: watch.id }, "watch: update failed");
+        }),
+      ),
+    );
+  }
+
+  /** Fetches the history (not once it is terminal: it never changes again) and sets the next interval. */
+  private async poll(loop: Loop): Promise<Poll | undefined> {
+    if (loop.history && isTerminalHistoryStatus(loop.history.status)) {
+      loop.intervalMs = this.settings.intervalMs;
+      return { history: loop.history, state: { kind: "final" } };
+    }
+    try {
+      const history = await this.fetch(loop.projectId, loop.historyId);
+      const digest = digestOf(history);
+      // Recovering from failures counts as a change: the message goes from stale back to live.
+      const changed = digest !== loop.historyDigest || loop.failure !== undefined;
+      loop.history = history;
+      loop.historyDigest = digest;
+      loop.lastSuccessAt = new Date(this.now());
+      loop.failure = undefined;
+      const terminal = isTerminalHistoryStatus(history.status);
+      loop.intervalMs = terminal ? this.settings.intervalMs : nextIntervalMs(loop.intervalMs, changed ? "changed" : "unchanged", this.settings);
+      return { history, state: terminal ? { kind: "final" } : { kind: "live" } };
+    } catch (error) {
+      if (this.closed) return undefined;
+      loop.failure = failureReason(error);
+      loop.intervalMs = nextIntervalMs(loop.intervalMs, "failed", this.settings);
+      this.logger.warn({ err: describe(error), projectId: loop.projectId, historyId: loop.historyId, nextMs: loop.intervalMs }, "watch: fetch failed");
+      if (!loop.history || !loop.lastSuccessAt) return undefined;
+      return { history: loop.history, state: { kind: "stale", lastSuccessAt: loop.lastSuccessAt, reason: loop.failure } };
+    }
+  }
+
+  private async serve(loop: Loop, watch: Watch, poll: Poll | undefined, now: number): Promise<void> {
+    const plan = planWatch(watch, poll?.state, now, loop.intervalMs, this.settings);
+    if (plan.kind === "wait") return;
+    if (plan.kind === "drop" || !poll) {
+      await this.remove(watch, plan.kind === "drop" ? plan.why : "nothing to render");
+      return;
+    }
+    const message = this.deps.render(watch, poll.history, plan.state);
+    const digest = digestOf(message);
+    if (digest === watch.lastDigest) {
+      if (isClosing(plan.state)) await this.remove(watch, "closing update unchanged");
+      return;
+    }
+    if (this.closed) return;
+    const result = await this.deliver(watch, message);
+    const action = afterDelivery(watch, result, digest, plan.state, this.now());
+    if (result.kind === "failed") this.logger.warn({ watchId: watch.id, reason: result.reason, state: plan.state.kind }, "watch: delivery failed");
+    if (result.kind === "retry_after") this.logger.info({ watchId: watch.id, retryAfterMs: result.ms }, "watch: rate limited by Slack");
+    if (action.kind === "remove") await this.remove(watch, action.why);
+    else if (action.kind === "update") await this.store.update(watch.id, action.patch);
+  }
+
+  private async deliver(watch: Watch, message: RenderedMessage): Promise<DeliveryResult> {
+    try {
+      return await this.deps.deliver(watch, message);
+    } catch (error) {
+      return { kind: "failed", reason: `deliver threw: ${describe(error).message}` };
+    }
+  }
+
+  private async remove(watch: Watch, why: string): Promise<void> {
+    await this.store.remove(watch.id);
+    this.logger.debug({ watchId: watch.id, projectId: watch.projectId, historyId: watch.historyId, why }, "watch: removed");
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
+function usable(location: Watch["location"], now: number): boolean {
+  return location.kind !== "response_url" || (location.usesLeft > 0 && location.expiresAt > now);
+}
+
+/** A short machine-readable reason for a stale message: the SourceDeploy error code when there is one. */
+function failureReason(error: unknown): string {
+  return isSourceDeployError(error) ? error.code : "unexpected";
+}
+
+/** Loggable error facts; SourceDeployError messages are safe by contract, others are cut short. */
+function describe(error: unknown): { name: string; message: string; code?: string } {
+  if (isSourceDeployError(error)) return { name: error.name, message: error.message, code: error.code };
+  if (error instanceof Error) return { name: error.name, message: error.message.slice(0, 200) };
+  return { name: typeof error, message: String(error).slice(0, 200) };
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { MemoryWatchStore } from "../../src/watch/memory-store.js";
+import type { Watch } from "../../src/watch/types.js";
+
+const watch = (id: string, historyId: string): Watch => ({
+  id,
+  projectId: "1",
+  historyId,
+  location: { kind: "response_url", url: "https://hooks.slack.test/r", expiresAt: 10, usesLeft: 5 },
+  createdAt: 0,
+  hints: { surface: "detail" },
+});
+
+describe("MemoryWatchStore", () => {
+  it("finds watches by history, counts, updates and removes them", async () => {
+    const store = new MemoryWatchStore();
+    await store.add(watch("a", "7"));
+    await store.add(watch("b", "7"));
+    await store.add(watch("c", "8"));
+    expect((await store.forHistory("1", "7")).map((w) => w.id).sort()).toEqual(["a", "b"]);
+    expect(await store.count()).toBe(3);
+
+    await store.update("a", { lastDigest: "d", notBefore: 5 });
+    expect((await store.forHistory("1", "7")).find((w) => w.id === "a")).toMatchObject({ lastDigest: "d", notBefore: 5 });
+
+    await store.remove("a");
+    await store.remove("c");
+    await store.update("c", { lastDigest: "x" }); // gone: no-op
+    expect((await store.all()).map((w) => w.id)).toEqual(["b"]);
+    expect(await store.forHistory("1", "8")).toEqual([]);
+  });
+
+  it("hands out copies: changing a returned watch does not change the stored one", async () => {
+    const store = new MemoryWatchStore();
+    await store.add(watch("a", "7"));
+    const [copy] = await store.all();
+    if (!copy || copy.location.kind !== "response_url") throw new Error("unexpected");
+    copy.location.usesLeft = 0;
+    copy.hints.surface = "unfurl";
+    const [stored] = await store.forHistory("1", "7");
+    expect(stored?.location).toMatchObject({ usesLeft: 5 });
+    expect(stored?.hints).toEqual({ surface: "detail" });
+  });
+});

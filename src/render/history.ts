@@ -25,7 +25,7 @@ import {
 } from "./blocks.js";
 import { clampMrkdwn, mrkdwn, plain } from "./escape.js";
 import type { Catalogue } from "./i18n.js";
-import type { RenderOptions } from "./options.js";
+import type { LiveNote, RenderOptions } from "./options.js";
 import { historyStatus, isTargetDone, RANK, targetStatus } from "./status.js";
 import {
   leftOutLine,
@@ -37,7 +37,8 @@ import {
   type TargetContext,
   type TargetPlan,
 } from "./targets.js";
-import { dateToken, formatDuration, isValidDate } from "./time.js";
+import { computeTimeline, timelineText } from "./timeline.js";
+import { agoToken, dateToken, formatDuration, isValidDate } from "./time.js";
 
 const NAME_MAX = 150;
 const FILE_MAX = 300;
@@ -73,12 +74,53 @@ function isRunning(history: History): boolean {
   return !historyStatus(history.status).terminal;
 }
 
-/** Duration when finished; time since start while running; undefined when unknown. */
+/**
+ * Duration when finished; time since start while running (a live Slack token with
+ * `relativeElapsed`, so the text does not depend on `now`); undefined when unknown.
+ */
 function timing(history: History, options: RenderOptions, c: Catalogue): { label: string; value: string } | undefined {
   if (!isValidDate(history.startTime)) return undefined;
   if (isValidDate(history.endTime)) return { label: c.field.duration, value: formatDuration(history.startTime, history.endTime, c) };
-  if (isRunning(history)) return { label: c.field.elapsed, value: formatDuration(history.startTime, options.now, c) };
-  return undefined;
+  if (!isRunning(history)) return undefined;
+  if (options.relativeElapsed === true) return { label: c.field.runningSince, value: agoToken(history.startTime, options.timeZone) };
+  return { label: c.field.elapsed, value: formatDuration(history.startTime, options.now, c) };
+}
+
+/** Notes that promise or stop automatic updates make no sense on a final history. */
+const UPDATE_NOTES: ReadonlySet<LiveNote["kind"]> = new Set(["live", "live_limited", "last_update"]);
+
+function liveNoteText(note: LiveNote, options: RenderOptions, c: Catalogue): string {
+  switch (note.kind) {
+    case "live":
+      return c.liveNote.live;
+    case "live_limited":
+      return c.liveNote.liveLimited;
+    case "last_update":
+      return c.liveNote.lastUpdate;
+    case "stale":
+      return c.liveNote.stale(isValidDate(note.lastSuccessAt) ? dateToken(note.lastSuccessAt, options.timeZone) : c.notYet);
+    case "expired":
+      return c.liveNote.expired;
+  }
+}
+
+/** The one context line saying how the message stays current, if any. */
+function liveNoteBlocks(history: History, options: RenderOptions, c: Catalogue): Block[] {
+  const note = options.live;
+  if (note === undefined || (!isRunning(history) && UPDATE_NOTES.has(note.kind))) return [];
+  return [context([liveNoteText(note, options, c)])];
+}
+
+/** Note, then demo notice: the bottom lines of every history message. */
+function footer(history: History, options: RenderOptions, c: Catalogue): Block[] {
+  return [...liveNoteBlocks(history, options, c), ...(options.demo === true ? [demoContext(c)] : [])];
+}
+
+/** A finished deployment's step durations per target, as a divider and a section. */
+function timelineBlocks(history: History, c: Catalogue): Block[] {
+  if (isRunning(history)) return [];
+  const text = timelineText(computeTimeline(history), c);
+  return text === undefined ? [] : [divider(), section(text)];
 }
 
 function field(label: string, value: string): string {
@@ -165,22 +207,33 @@ function targetBlocks(history: History, ctx: TargetContext, budget: { blocks: nu
   return { blocks, plan };
 }
 
-/** The detail message: header, facts, targets summary, one section per target, actions. */
+/** Room left for target sections once `fixed` is placed (one more block for their divider). */
+function budgetBeside(fixed: readonly Block[]): { blocks: number; chars: number } {
+  return {
+    blocks: LIMITS.messageBlocks - fixed.length - 1,
+    chars: LIMITS.totalText - totalTextLength(fixed) - LEFT_OUT_RESERVE,
+  };
+}
+
+/**
+ * The detail message: header, facts, targets summary, one section per target, the timeline of a
+ * finished deployment, actions, then the live note and the demo notice.
+ */
 export function renderHistory(history: History, options: RenderOptions): Message {
   const ctx = renderContext(options.locale, options.timeZone);
   const c = ctx.c;
   const top: Block[] = [header(titleOf(history, options, c)), ...factSections(history, options, c), section(targetsSummary(history, ctx))];
-  const demo = options.demo === true ? [demoContext(c)] : [];
-  const widestActions = actionsBlock(buttons(history, options, c, true));
-  const fixed = [...top, divider(), ...widestActions, ...demo];
-  const budget = {
-    blocks: LIMITS.messageBlocks - fixed.length - 1,
-    chars: LIMITS.totalText - totalTextLength(fixed) - LEFT_OUT_RESERVE,
-  };
+  const bottomLines = footer(history, options, c);
+  const fixedWithout = [...top, divider(), ...actionsBlock(buttons(history, options, c, true)), ...bottomLines];
+  const wantedTimeline = timelineBlocks(history, c);
+  const withTimeline = budgetBeside([...fixedWithout, ...wantedTimeline]);
+  // The timeline is bounded (ten lines), so it practically always fits; if not, it is dropped.
+  const timeline = withTimeline.chars >= 0 && withTimeline.blocks >= 1 ? wantedTimeline : [];
+  const budget = budgetBeside([...fixedWithout, ...timeline]);
   const targets = targetBlocks(history, ctx, budget);
   const middle = targets.blocks.length === 0 ? [] : [divider(), ...targets.blocks];
-  const bottom = actionsBlock(buttons(history, options, c, targets.plan.leftOutTotal > 0));
-  return { text: summaryText(history, options, c), blocks: [...top, ...middle, ...bottom, ...demo] };
+  const actionsRow = actionsBlock(buttons(history, options, c, targets.plan.leftOutTotal > 0));
+  return { text: summaryText(history, options, c), blocks: [...top, ...middle, ...timeline, ...actionsRow, ...bottomLines] };
 }
 
 function failingLines(history: History, ctx: TargetContext): string | undefined {
@@ -213,6 +266,7 @@ export function renderUnfurl(history: History, options: RenderOptions): Message 
     section(targetsSummary(history, ctx)),
     ...(failing === undefined ? [] : [section(failing)]),
     ...actionsBlock(url === undefined ? [] : [button(c.button.openConsole, ACTION_OPEN_CONSOLE, { url })]),
+    ...footer(history, options, c),
   ];
-  return { text: summaryText(history, options, c), blocks: withDemo(blocks, options, c) };
+  return { text: summaryText(history, options, c), blocks };
 }

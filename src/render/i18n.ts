@@ -36,6 +36,8 @@ export interface Catalogue {
     end: string;
     duration: string;
     elapsed: string;
+    /** Label of a running deployment's start shown as Slack's live "3 minutes ago". */
+    runningSince: string;
     file: string;
     autoScalingGroup: string;
     backupFile: string;
@@ -52,6 +54,22 @@ export interface Catalogue {
   serverNo: (no: string) => string;
   leftOut: (count: number) => string;
   demoNotice: string;
+  /** How a message stays current (see `LiveNote`); `time` is a Slack date token. */
+  liveNote: {
+    live: string;
+    liveLimited: string;
+    lastUpdate: string;
+    stale: (time: string) => string;
+    expired: string;
+  };
+  /** Per-target step durations of a finished deployment; names and durations come in escaped. */
+  timeline: {
+    heading: string;
+    slowMark: string;
+    step: (step: string, duration: string | undefined) => string;
+    line: (name: string, total: string | undefined, steps: string[]) => string;
+    more: (shown: number, total: number) => string;
+  };
   button: {
     openConsole: string;
     refresh: string;
@@ -159,6 +177,7 @@ const en: Catalogue = {
     end: "Ended",
     duration: "Duration",
     elapsed: "Elapsed",
+    runningSince: "Running since",
     file: "File",
     autoScalingGroup: "Auto Scaling Group",
     backupFile: "Backup file",
@@ -174,6 +193,20 @@ const en: Catalogue = {
   serverNo: (no) => `server ${no}`,
   leftOut: (count) => `…and ${count} more:`,
   demoNotice: "🧪 Demo data: NCP credentials are not configured, so these are built-in sample deployments.",
+  liveNote: {
+    live: "🔄 Updates itself until the deployment ends",
+    liveLimited: "🔄 Updates itself a few times (Slack limits private replies) — Share to channel to follow it live",
+    lastUpdate: "⏸ No more automatic updates for this private reply — press Refresh",
+    stale: (time) => `⚠️ Last updated ${time} (SourceDeploy unreachable)`,
+    expired: "⏹ Stopped following this deployment — press Refresh for the latest",
+  },
+  timeline: {
+    heading: "Timeline",
+    slowMark: "🐢",
+    step: (step, duration) => (duration === undefined ? step : `${step} ${duration}`),
+    line: (name, total, steps) => `${name}${total === undefined ? "" : ` · ${total}`} — ${steps.join(" → ")}`,
+    more: (shown, total) => `…slowest ${shown} of ${total} shown`,
+  },
   button: {
     openConsole: "Open in console",
     refresh: "Refresh",
@@ -305,6 +338,7 @@ const ko: Catalogue = {
     end: "종료",
     duration: "소요 시간",
     elapsed: "경과 시간",
+    runningSince: "진행 시작",
     file: "파일",
     autoScalingGroup: "Auto Scaling Group",
     backupFile: "백업 파일",
@@ -320,6 +354,20 @@ const ko: Catalogue = {
   serverNo: (no) => `서버 ${no}`,
   leftOut: (count) => `…외 ${count}개:`,
   demoNotice: "🧪 데모 데이터: NCP 자격 증명이 설정되지 않아 내장된 예시 배포를 보여 줍니다.",
+  liveNote: {
+    live: "🔄 배포가 끝날 때까지 자동으로 업데이트됩니다",
+    liveLimited: "🔄 몇 번만 자동으로 업데이트됩니다(Slack이 비공개 응답을 제한합니다) — 실시간으로 보려면 채널에 공유하세요",
+    lastUpdate: "⏸ 이 비공개 응답은 더 이상 자동으로 업데이트되지 않습니다 — 새로 고침을 누르세요",
+    stale: (time) => `⚠️ 마지막 업데이트 ${time} (SourceDeploy에 연결할 수 없음)`,
+    expired: "⏹ 이 배포는 더 이상 따라가지 않습니다 — 최신 상태를 보려면 새로 고침을 누르세요",
+  },
+  timeline: {
+    heading: "타임라인",
+    slowMark: "🐢",
+    step: (step, duration) => (duration === undefined ? step : `${step} ${duration}`),
+    line: (name, total, steps) => `${name}${total === undefined ? "" : ` · ${total}`} — ${steps.join(" → ")}`,
+    more: (shown, total) => `…가장 느린 ${shown}개만 표시 (전체 ${total}개)`,
+  },
   button: {
     openConsole: "콘솔에서 열기",
     refresh: "새로 고침",

@@ -1,4 +1,4 @@
-export type { RenderOptions } from "./options.js";
+export type { LiveNote, RenderOptions } from "./options.js";
 export type { Block, Button, Message, ModalView } from "./blocks.js";
 export { LIMITS } from "./blocks.js";
 export {
@@ -28,6 +28,7 @@ export { escapeMrkdwn, mrkdwn, plain } from "./escape.js";
 export { messages, type Catalogue } from "./i18n.js";
 export { historyStatus, targetStatus, stepStatus, type StatusInfo } from "./status.js";
 export { renderHistory, renderUnfurl } from "./history.js";
+export { computeTimeline, timelineText, type Timeline, type TimelineEntry, type TimelineStep } from "./timeline.js";
 export { renderHistoryList, newestFirst } from "./list.js";
 export { renderTargetsModal, pageCount, TARGETS_PER_PAGE } from "./modal.js";
 export {

@@ -1,5 +1,18 @@
 import type { Locale } from "../config.js";
 
+/** How a message stays current; rendered as one context line near the bottom. */
+export type LiveNote =
+  /** "🔄 Updates itself until the deployment ends". */
+  | { kind: "live" }
+  /** A private (ephemeral) reply, which Slack lets us update only a few times. */
+  | { kind: "live_limited" }
+  /** An ephemeral reply's last possible update: press Refresh from now on. */
+  | { kind: "last_update" }
+  /** SourceDeploy unreachable; the content is from `lastSuccessAt`. */
+  | { kind: "stale"; lastSuccessAt: Date }
+  /** The watch ended before the deployment did. */
+  | { kind: "expired" };
+
 export interface RenderOptions {
   locale: Locale;
   /** IANA zone for date fallbacks (Slack's date tokens show each viewer's own zone). */
@@ -12,4 +25,11 @@ export interface RenderOptions {
   demo?: boolean;
   /** Ephemeral replies offer "Share to channel". */
   shareButton?: boolean;
+  /**
+   * Slack surfaces: a running deployment's elapsed time as a live Slack date token `{ago}` instead of a
+   * duration computed from `now`, so an unchanged deployment renders byte-identically at any time.
+   */
+  relativeElapsed?: boolean;
+  /** How this message stays current; rendered as one context line near the bottom. */
+  live?: LiveNote;
 }

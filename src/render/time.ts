@@ -27,6 +27,14 @@ export function dateToken(date: Date, timeZone: string): string {
   return `<!date^${unix(date)}^{date_short_pretty} {time}|${formatIn(date, "yyyy-MM-dd HH:mm zzz", timeZone)}>`;
 }
 
+/**
+ * `<!date^…^{ago}|2026-03-04 14:06 GMT+9>`: Slack shows "3 minutes ago" in each viewer's client.
+ * The fallback is the moment itself, not a duration from "now", so the text never changes.
+ */
+export function agoToken(date: Date, timeZone: string): string {
+  return `<!date^${unix(date)}^{ago}|${formatIn(date, "yyyy-MM-dd HH:mm zzz", timeZone)}>`;
+}
+
 /** A time of day with seconds, for steps: `<!date^…^{time_secs}|14:06:09>`. */
 export function timeToken(date: Date, timeZone: string): string {
   return `<!date^${unix(date)}^{time_secs}|${formatIn(date, "HH:mm:ss", timeZone)}>`;
@@ -34,7 +42,12 @@ export function timeToken(date: Date, timeZone: string): string {
 
 /** "1h 5s", "2분 3초"; zero units are left out, a zero duration is "0s". Negative spans count as 0. */
 export function formatDuration(start: Date, end: Date, catalogue: Catalogue): string {
-  let rest = Math.max(0, differenceInSeconds(end, start));
+  return formatSeconds(differenceInSeconds(end, start), catalogue);
+}
+
+/** Whole seconds as "1h 5s" / "1시간 5초"; negative or not finite counts as 0. */
+export function formatSeconds(seconds: number, catalogue: Catalogue): string {
+  let rest = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
   const u = catalogue.durationUnits;
   const parts: string[] = [];
   for (const [size, unit] of [[86_400, u.d], [3_600, u.h], [60, u.m], [1, u.s]] as const) {

@@ -1,6 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { pageCount, renderHistory, renderTargetsModal, renderUnfurl, targetStatus, type RenderOptions } from "../../src/render/index.js";
+import {
+  historyStatus,
+  messages,
+  pageCount,
+  renderHistory,
+  renderTargetsModal,
+  renderUnfurl,
+  targetStatus,
+  type LiveNote,
+  type RenderOptions,
+} from "../../src/render/index.js";
 import {
   HISTORY_STATUSES,
   STEP_STATUSES,
@@ -77,16 +87,52 @@ const history: fc.Arbitrary<History> = fc
   })
   .map((h) => (h.targetShape === "single" ? { ...h, targets: [] } : h));
 
-const renderOptions: fc.Arbitrary<RenderOptions> = fc.record({
-  locale: fc.constantFrom<"ko" | "en">("ko", "en"),
-  demo: fc.boolean(),
-  shareButton: fc.boolean(),
-  timeZone: fc.constantFrom("Asia/Seoul", "UTC", "America/Los_Angeles"),
-}).map((o) => options(o));
+const liveNote: fc.Arbitrary<LiveNote> = fc.oneof(
+  fc.constantFrom<LiveNote>({ kind: "live" }, { kind: "live_limited" }, { kind: "last_update" }, { kind: "expired" }),
+  date.map((d): LiveNote => ({ kind: "stale", lastSuccessAt: d ?? new Date(NaN) })),
+);
+
+const renderOptions: fc.Arbitrary<RenderOptions> = fc
+  .record(
+    {
+      locale: fc.constantFrom<"ko" | "en">("ko", "en"),
+      demo: fc.boolean(),
+      shareButton: fc.boolean(),
+      timeZone: fc.constantFrom("Asia/Seoul", "UTC", "America/Los_Angeles"),
+      relativeElapsed: fc.boolean(),
+      live: liveNote,
+    },
+    { requiredKeys: ["locale", "timeZone"] },
+  )
+  .map((o) => options(o));
 
 /** Every `<` we send in mrkdwn must open one of our own tokens. */
 function strayAngles(texts: string[]): string[] {
   return texts.flatMap((t) => [...t.matchAll(/</g)].filter((m) => !t.startsWith("<!date^", m.index) && !t.startsWith("<http", m.index)).map(() => t));
+}
+
+const TIMELINE_HEADINGS = [messages("en").timeline.heading, messages("ko").timeline.heading].map((h) => `*${h}*\n`);
+
+function isTimeline(text: string): boolean {
+  return TIMELINE_HEADINGS.some((h) => text.startsWith(h));
+}
+
+const NOTE_STARTS = ["🔄 ", "⏸ ", "⚠️ ", "⏹ "];
+
+/** Context lines at the bottom that say how the message stays current. */
+function noteCount(texts: string[]): number {
+  return texts.filter((t) => NOTE_STARTS.some((start) => t.startsWith(start)) && !t.includes("§")).length;
+}
+
+function expectsNote(h: History, o: RenderOptions): boolean {
+  if (o.live === undefined) return false;
+  return !historyStatus(h.status).terminal || o.live.kind === "stale" || o.live.kind === "expired";
+}
+
+/** Finished, with server targets of which one reported a valid step time: the timeline always fits. */
+function expectsTimeline(h: History): boolean {
+  const timed = (t: ServerTarget) => Object.values(t.steps).some((step) => step.time !== undefined && Number.isFinite(step.time.getTime()));
+  return historyStatus(h.status).terminal && h.targetShape === "servers" && h.targets.some(timed);
 }
 
 function shownMarkers(texts: string[]): number[] {
@@ -108,8 +154,17 @@ describe("rendering any history", () => {
       fc.property(history, renderOptions, (h, o) => {
         const detail = renderHistory(h, o);
         expect(messageProblems(detail)).toEqual([]);
-        const texts = mrkdwnTexts(detail.blocks);
-        expect(strayAngles([detail.text, ...texts])).toEqual([]);
+        const allTexts = mrkdwnTexts(detail.blocks);
+        expect(strayAngles([detail.text, ...allTexts])).toEqual([]);
+        const timeline = allTexts.filter(isTimeline);
+        expect(timeline.length).toBeLessThanOrEqual(1);
+        if (timeline[0] !== undefined) {
+          expect(historyStatus(h.status).terminal).toBe(true);
+          expect(timeline[0].split("\n").length).toBeLessThanOrEqual(12);
+        }
+        expect(timeline).toHaveLength(expectsTimeline(h) ? 1 : 0);
+        expect(noteCount(allTexts)).toBe(expectsNote(h, o) ? 1 : 0);
+        const texts = allTexts.filter((t) => !isTimeline(t));
 
         const shown = shownMarkers(texts);
         expect(new Set(shown).size).toBe(shown.length);
@@ -125,7 +180,10 @@ describe("rendering any history", () => {
         const unfurl = renderUnfurl(h, o);
         expect(messageProblems(unfurl)).toEqual([]);
         expect(unfurl.blocks.length).toBeLessThanOrEqual(8);
-        expect(strayAngles([unfurl.text, ...mrkdwnTexts(unfurl.blocks)])).toEqual([]);
+        const unfurlTexts = mrkdwnTexts(unfurl.blocks);
+        expect(strayAngles([unfurl.text, ...unfurlTexts])).toEqual([]);
+        expect(unfurlTexts.some(isTimeline)).toBe(false);
+        expect(noteCount(unfurlTexts)).toBe(expectsNote(h, o) ? 1 : 0);
       }),
       params,
     );

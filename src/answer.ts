@@ -24,6 +24,12 @@ export interface Message {
   blocks: unknown[];
 }
 
+/** A reply, and the history it shows when it is one history's detail (to follow it live). */
+export interface Answer {
+  message: Message;
+  history?: History;
+}
+
 export interface AnswerContext {
   api: SourceDeployApi;
   render: RenderOptions;
@@ -36,44 +42,44 @@ const PROJECT_PAGE_SIZE = 100;
 
 type Resolved = { kind: "project"; project: Project } | { kind: "reply"; message: Message };
 
-export async function answerCommand(command: Command, context: AnswerContext): Promise<Message> {
+export async function answerCommand(command: Command, context: AnswerContext): Promise<Answer> {
   try {
     return await answer(command, context);
   } catch (error) {
     context.logger.warn({ err: describeError(error), command: command.kind }, "command failed");
-    return renderError(error, context.render);
+    return { message: renderError(error, context.render) };
   }
 }
 
-async function answer(command: Command, context: AnswerContext): Promise<Message> {
+async function answer(command: Command, context: AnswerContext): Promise<Answer> {
   const { api, render } = context;
+  const detail = (history: History): Answer => ({ message: renderHistory(history, render), history });
   switch (command.kind) {
     case "help":
-      return renderHelp(render);
+      return { message: renderHelp(render) };
     case "invalid":
-      return renderUsageError(command.input, command.reason, render);
+      return { message: renderUsageError(command.input, command.reason, render) };
     case "projects": {
       const projects = await api.listProjects({ name: command.filter, pageSize: PROJECT_PAGE_SIZE });
-      return renderProjectList(projects, command.filter, render);
+      return { message: renderProjectList(projects, command.filter, render) };
     }
     case "history":
     case "list":
     case "latest": {
       const resolved = await resolveProject(command.project, context);
-      if (resolved.kind === "reply") return resolved.message;
+      if (resolved.kind === "reply") return { message: resolved.message };
       const { project } = resolved;
-      if (command.kind === "history") return renderHistory(await api.getHistory(project.id, command.historyId), render);
+      if (command.kind === "history") return detail(await api.getHistory(project.id, command.historyId));
       const recent = await api.listHistories(project.id, { pageSize: RECENT_HISTORY_COUNT });
-      if (command.kind === "list") return renderHistoryList(withName(project, recent), recent, render);
       const newest = newestOf(recent);
-      if (!newest) return renderHistoryList(withName(project, recent), [], render);
-      return renderHistory(await api.getHistory(project.id, newest.id), render);
+      if (command.kind === "list" || !newest) return { message: renderHistoryList(withName(project, recent), command.kind === "list" ? recent : [], render) };
+      return detail(await api.getHistory(project.id, newest.id));
     }
   }
 }
 
 /** Fetches one history and renders its detail, or the error as a message. */
-export async function answerHistory(projectId: string, historyId: string, context: AnswerContext): Promise<{ message: Message; history?: History }> {
+export async function answerHistory(projectId: string, historyId: string, context: AnswerContext): Promise<Answer> {
   try {
     const history = await context.api.getHistory(projectId, historyId);
     return { message: renderHistory(history, context.render), history };

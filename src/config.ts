@@ -32,7 +32,13 @@ export interface Config {
     regionCode?: string;
     consoleUrlTemplate: string;
     timeoutMs: number;
+    /** Upstream calls per second made by live-progress polling. */
+    maxRequestsPerSecond: number;
   };
+  /** Terminal histories never change: an LRU keeps them. */
+  historyCache: { maxEntries: number; ttlMs: number };
+  /** Live progress: messages about running deployments update themselves. */
+  watch: { intervalMs: number; maxIntervalMs: number; maxAgeMs: number; maxWatches: number };
   historyLinkPatterns: RegExp[];
   locale: Locale;
   timeZone: string;
@@ -87,6 +93,13 @@ const envSchema = z.object({
   ),
   HISTORY_LINK_PATTERNS: optionalText,
   SOURCEDEPLOY_TIMEOUT_MS: positiveInt(10_000, 120_000),
+  UPSTREAM_MAX_RPS: positiveInt(5, 1000),
+  HISTORY_CACHE_MAX: positiveInt(1000, 1_000_000),
+  HISTORY_CACHE_TTL_MS: positiveInt(3_600_000, 7 * 24 * 3_600_000),
+  WATCH_INTERVAL_MS: positiveInt(5000, 3_600_000),
+  WATCH_MAX_INTERVAL_MS: positiveInt(30_000, 3_600_000),
+  WATCH_MAX_AGE_MS: positiveInt(2 * 3_600_000, 7 * 24 * 3_600_000),
+  WATCH_MAX: positiveInt(500, 100_000),
   LOCALE: z.preprocess(
     (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? "ko" : String(v).trim().toLowerCase()),
     z.enum(LOCALES, { error: `must be one of ${LOCALES.join(", ")}` }),
@@ -171,6 +184,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const missing = present("NCP_ACCESS_KEY") ? "NCP_SECRET_KEY" : "NCP_ACCESS_KEY";
     problems.push({ variable: missing, problem: "set both NCP_ACCESS_KEY and NCP_SECRET_KEY, or neither (demo data)" });
   }
+  if (parsed.success && parsed.data.WATCH_MAX_INTERVAL_MS < parsed.data.WATCH_INTERVAL_MS) {
+    problems.push({ variable: "WATCH_MAX_INTERVAL_MS", problem: "must be at least WATCH_INTERVAL_MS" });
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
 
   const e = parsed.data;
@@ -188,6 +204,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       regionCode: e.NCP_REGION_CODE,
       consoleUrlTemplate: e.SOURCEDEPLOY_CONSOLE_URL,
       timeoutMs: e.SOURCEDEPLOY_TIMEOUT_MS,
+      maxRequestsPerSecond: e.UPSTREAM_MAX_RPS,
+    },
+    historyCache: { maxEntries: e.HISTORY_CACHE_MAX, ttlMs: e.HISTORY_CACHE_TTL_MS },
+    watch: {
+      intervalMs: e.WATCH_INTERVAL_MS,
+      maxIntervalMs: e.WATCH_MAX_INTERVAL_MS,
+      maxAgeMs: e.WATCH_MAX_AGE_MS,
+      maxWatches: e.WATCH_MAX,
     },
     historyLinkPatterns: links.patterns,
     locale: e.LOCALE,

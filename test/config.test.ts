@@ -23,7 +23,10 @@ describe("loadConfig: defaults", () => {
       regionCode: undefined,
       consoleUrlTemplate: DEFAULT_CONSOLE_URL,
       timeoutMs: 10_000,
+      maxRequestsPerSecond: 5,
     });
+    expect(config.historyCache).toEqual({ maxEntries: 1000, ttlMs: 3_600_000 });
+    expect(config.watch).toEqual({ intervalMs: 5000, maxIntervalMs: 30_000, maxAgeMs: 7_200_000, maxWatches: 500 });
     expect(config.historyLinkPatterns).toEqual([]);
     expect(config.locale).toBe("ko");
     expect(config.timeZone).toBe("Asia/Seoul");
@@ -69,10 +72,35 @@ describe("loadConfig: defaults", () => {
       regionCode: "SGN",
       consoleUrlTemplate: "https://console.ncloud.com/sd/{projectId}/history/{historyId}",
       timeoutMs: 5000,
+      maxRequestsPerSecond: 5,
     });
     expect(config.locale).toBe("en");
     expect(config.timeZone).toBe("UTC");
     expect(config.logLevel).toBe("debug");
+  });
+});
+
+describe("loadConfig: live progress and cache", () => {
+  it("reads the watch and cache settings", () => {
+    const config = loadConfig({
+      WATCH_INTERVAL_MS: "200",
+      WATCH_MAX_INTERVAL_MS: "1000",
+      WATCH_MAX_AGE_MS: "60000",
+      WATCH_MAX: "3",
+      UPSTREAM_MAX_RPS: "20",
+      HISTORY_CACHE_MAX: "10",
+      HISTORY_CACHE_TTL_MS: "5000",
+    });
+    expect(config.watch).toEqual({ intervalMs: 200, maxIntervalMs: 1000, maxAgeMs: 60_000, maxWatches: 3 });
+    expect(config.sourceDeploy.maxRequestsPerSecond).toBe(20);
+    expect(config.historyCache).toEqual({ maxEntries: 10, ttlMs: 5000 });
+  });
+
+  it("rejects a max interval below the first interval, and non-numbers", () => {
+    expect(configError({ WATCH_INTERVAL_MS: "5000", WATCH_MAX_INTERVAL_MS: "1000" }).problems).toEqual([
+      { variable: "WATCH_MAX_INTERVAL_MS", problem: "must be at least WATCH_INTERVAL_MS" },
+    ]);
+    expect(variables(configError({ WATCH_MAX: "lots", UPSTREAM_MAX_RPS: "0" })).sort()).toEqual(["UPSTREAM_MAX_RPS", "WATCH_MAX"]);
   });
 });
 

@@ -18,7 +18,10 @@ import {
   type TargetsPageRef,
 } from "../render/index.js";
 import type { ListenerContext } from "./context.js";
-import { sendSafely } from "./safely.js";
+import type { LiveHints } from "./live.js";
+import { responseUrlLocation } from "./live.js";
+import { sendSafely, slackErrorCode } from "./safely.js";
+import type { MessageLocation } from "../watch/index.js";
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -37,6 +40,17 @@ export function pageValue(value: string): TargetsPageRef | undefined {
 export function projectValue(value: string): string | undefined {
   const projectId = decodeProjectRef(value);
   return projectId && ID.test(projectId) ? projectId : undefined;
+}
+
+/**
+ * Where a refreshed message lives: an ephemeral one only through this click's response_url; a
+ * channel message is the bot's own, so chat.update can keep it current without Slack's limits.
+ */
+function refreshedLocation(body: ButtonArgs["body"], ephemeral: boolean): MessageLocation | undefined {
+  if (ephemeral) return body.response_url ? responseUrlLocation(body.response_url) : undefined;
+  const channel = body.container?.channel_id ?? body.channel?.id;
+  const ts = body.container?.message_ts ?? body.message?.ts;
+  return channel && ts ? { kind: "message", channel, ts } : undefined;
 }
 
 export function registerActions(app: App, ctx: ListenerContext): void {
@@ -58,15 +72,30 @@ export function registerActions(app: App, ctx: ListenerContext): void {
     sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", replace_original: false, ...message }));
 
   button(ACTION_IDS.refresh, historyValue, async ({ body, respond }, ref) => {
-    const shareButton = body.container?.is_ephemeral === true;
-    const { message } = await answerHistory(ref.projectId, ref.historyId, ctx.answer({ shareButton }));
-    await sendSafely(ctx.logger, "respond", () => respond({ replace_original: true, ...message }));
+    const ephemeral = body.container?.is_ephemeral === true;
+    const hints: LiveHints = { surface: "detail", shareButton: ephemeral };
+    const { message, history } = await answerHistory(ref.projectId, ref.historyId, ctx.answer({ shareButton: hints.shareButton }));
+    const location = refreshedLocation(body, ephemeral);
+    const reply = history && location ? await ctx.live.draft(history, location, hints) : message;
+    const sent = await sendSafely(ctx.logger, "respond", () => respond({ replace_original: true, ...reply }));
+    if (sent && history && location) await ctx.live.follow(history, location, hints);
   });
 
-  button(ACTION_IDS.share, historyValue, async ({ respond }, ref) => {
-    const { message, history } = await answerHistory(ref.projectId, ref.historyId, ctx.answer());
-    if (!history) return void (await ephemeral(respond, message));
-    await sendSafely(ctx.logger, "respond", () => respond({ response_type: "in_channel", replace_original: false, ...message }));
+  button(ACTION_IDS.share, historyValue, async ({ body, client, respond }, ref) => {
+    const hints: LiveHints = { surface: "detail", shareButton: false };
+    const { message, history } = await answerHistory(ref.projectId, ref.historyId, ctx.answer({ shareButton: hints.shareButton }));
+    const channel = body.channel?.id;
+    if (!history || !channel) return void (await ephemeral(respond, message));
+    // A bot message can be edited for as long as the deployment runs; where the bot may not post
+    // (not a member of a private channel, a DM), the response_url posts a snapshot instead.
+    const draft = await ctx.live.draft(history, { kind: "message", channel, ts: "" }, hints);
+    try {
+      const posted = await client.chat.postMessage({ channel, text: draft.text, blocks: draft.blocks as never, unfurl_links: false });
+      if (posted.ts) await ctx.live.follow(history, { kind: "message", channel, ts: posted.ts }, hints);
+    } catch (error) {
+      ctx.logger.info({ channel, ...ref, slackError: slackErrorCode(error) }, "share: chat.postMessage refused, sharing through response_url");
+      await sendSafely(ctx.logger, "respond", () => respond({ response_type: "in_channel", replace_original: false, ...message }));
+    }
   });
 
   button(ACTION_IDS.details, historyValue, async ({ respond }, ref) => {

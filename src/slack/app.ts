@@ -27,13 +27,16 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
   const mode = slackMode(config);
   const inFlight = new Set<Promise<unknown>>();
   const startedAt = Date.now();
+  const ctx = createListenerContext(config, source.api, source.demo, logger);
   const health: CustomRoute = {
     path: "/healthz",
     method: ["GET"],
     handler: (_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      const body = { status: "ok", mode, demo: source.demo, inFlight: inFlight.size, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), rssBytes: process.memoryUsage.rss() };
-      res.end(JSON.stringify(body));
+      void ctx.live.stats().then((live) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        const uptimeSeconds = Math.round((Date.now() - startedAt) / 1000);
+        res.end(JSON.stringify({ status: "ok", mode, demo: source.demo, inFlight: inFlight.size, uptimeSeconds, rssBytes: process.memoryUsage.rss(), live }));
+      });
     },
   };
   const port = config.slack.port;
@@ -61,7 +64,6 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
     logger.error({ err: { name: error.name, code: error.code, message: error.message } }, "unhandled listener error");
   });
 
-  const ctx = createListenerContext(config, source.api, source.demo, logger);
   registerSlashCommand(app, ctx);
   registerUnfurl(app, ctx);
   registerMention(app, ctx);
@@ -75,6 +77,7 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
     async stop(graceMs) {
       await withTimeout(app.stop(), graceMs).catch((error: unknown) => logger.warn({ err: String(error) }, "stopping the receiver failed"));
       await withTimeout(Promise.allSettled([...inFlight]), graceMs);
+      await withTimeout(ctx.live.close(), graceMs);
     },
   };
 }

@@ -1,8 +1,12 @@
-/** `/deploy-history`: ack at once, answer through response_url (ephemeral, with a Share button). */
+/**
+ * `/deploy-history`: ack at once, answer through response_url (ephemeral, with a Share button).
+ * A running deployment's reply follows it through the same response_url while Slack allows.
+ */
 import type { App } from "@slack/bolt";
 import { answerCommand } from "../answer.js";
 import { parseCommand } from "../command.js";
 import type { ListenerContext } from "./context.js";
+import { responseUrlLocation, type LiveHints } from "./live.js";
 import { sendSafely } from "./safely.js";
 
 export const COMMAND_NAME = "/deploy-history";
@@ -13,7 +17,11 @@ export function registerSlashCommand(app: App, ctx: ListenerContext): void {
     const parsed = parseCommand(command.text ?? "", ctx.linkOptions);
     const who = { team: command.team_id, channel: command.channel_id, user: command.user_id };
     ctx.logger.info({ ...who, command: parsed.kind }, "slash command");
-    const message = await answerCommand(parsed, ctx.answer({ shareButton: true }));
-    await sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", ...message } as never), who);
+    const { message, history } = await answerCommand(parsed, ctx.answer({ shareButton: true }));
+    const location = responseUrlLocation(command.response_url);
+    const hints: LiveHints = { surface: "detail", shareButton: true };
+    const reply = history ? await ctx.live.draft(history, location, hints) : message;
+    const sent = await sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", ...reply }), who);
+    if (sent && history) await ctx.live.follow(history, location, hints);
   });
 }

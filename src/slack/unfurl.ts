@@ -2,12 +2,17 @@
  * `link_shared`: every distinct history among the shared links is fetched once, and one
  * `chat.unfurl` carries the compact form of each, keyed by the exact URL Slack sent. Links that are
  * not history links are left alone; a history that cannot be fetched is not unfurled (logged).
+ * Unfurls of running deployments in posted messages follow them live (composer previews cannot
+ * be edited, so they are snapshots).
  */
 import type { App } from "@slack/bolt";
 import { describeError } from "../answer.js";
 import { parseHistoryLink, type HistoryRef } from "../links.js";
 import { renderUnfurl } from "../render/index.js";
+import type { History } from "../sourcedeploy/model.js";
+import type { MessageLocation } from "../watch/index.js";
 import type { ListenerContext } from "./context.js";
+import type { LiveHints } from "./live.js";
 import { sendSafely } from "./safely.js";
 
 interface SharedLink {
@@ -15,19 +20,32 @@ interface SharedLink {
   ref: HistoryRef;
 }
 
+interface Unfurled {
+  url: string;
+  history: History;
+  blocks: unknown[];
+}
+
+const HINTS: LiveHints = { surface: "unfurl", shareButton: false };
+
 export function registerUnfurl(app: App, ctx: ListenerContext): void {
   app.event("link_shared", async ({ event, client }) => {
     const links = historyLinks(event.links.map((l) => l.url), ctx);
     if (links.length === 0) return;
     const where = { channel: event.channel, user: event.user, source: event.source };
-    const unfurls = await renderUnfurls(links, ctx, where);
-    if (Object.keys(unfurls).length === 0) return;
-    const target =
-      event.source === "composer" && event.unfurl_id
-        ? { unfurl_id: event.unfurl_id, source: "composer" as const }
-        : { channel: event.channel, ts: event.message_ts };
-    ctx.logger.info({ ...where, urls: Object.keys(unfurls).length }, "unfurling history links");
-    await sendSafely(ctx.logger, "chat.unfurl", () => client.chat.unfurl({ ...target, unfurls } as never), where);
+    const composer = event.source === "composer" && event.unfurl_id !== undefined;
+    const locationOf = (url: string): MessageLocation | undefined => (composer ? undefined : { kind: "unfurl", channel: event.channel, ts: event.message_ts, url });
+    const unfurled = await unfurlAll(links, ctx, where, locationOf);
+    if (unfurled.length === 0) return;
+    const target = composer ? { unfurl_id: event.unfurl_id, source: "composer" as const } : { channel: event.channel, ts: event.message_ts };
+    const unfurls = Object.fromEntries(unfurled.map((u) => [u.url, { blocks: u.blocks }]));
+    ctx.logger.info({ ...where, urls: unfurled.length }, "unfurling history links");
+    const sent = await sendSafely(ctx.logger, "chat.unfurl", () => client.chat.unfurl({ ...target, unfurls } as never), where);
+    if (!sent) return;
+    for (const { url, history } of unfurled) {
+      const location = locationOf(url);
+      if (location) await ctx.live.follow(history, location, HINTS);
+    }
   });
 }
 
@@ -44,26 +62,31 @@ function historyLinks(urls: readonly string[], ctx: ListenerContext): SharedLink
   return links;
 }
 
-async function renderUnfurls(links: readonly SharedLink[], ctx: ListenerContext, where: Record<string, unknown>) {
+async function unfurlAll(
+  links: readonly SharedLink[],
+  ctx: ListenerContext,
+  where: Record<string, unknown>,
+  locationOf: (url: string) => MessageLocation | undefined,
+): Promise<Unfurled[]> {
   const key = (ref: HistoryRef) => `${ref.projectId}/${ref.historyId}`;
   const distinct = new Map(links.map((link) => [key(link.ref), link.ref]));
-  const fetched = new Map(
-    await Promise.all(
-      [...distinct].map(async ([k, ref]) => {
-        try {
-          return [k, await ctx.api.getHistory(ref.projectId, ref.historyId)] as const;
-        } catch (error) {
-          ctx.logger.warn({ ...where, ...ref, err: describeError(error) }, "history link not unfurled");
-          return [k, undefined] as const;
-        }
-      }),
-    ),
+  const fetched = new Map<string, History | undefined>();
+  await Promise.all(
+    [...distinct].map(async ([k, ref]) => {
+      try {
+        fetched.set(k, await ctx.api.getHistory(ref.projectId, ref.historyId));
+      } catch (error) {
+        ctx.logger.warn({ ...where, ...ref, err: describeError(error) }, "history link not unfurled");
+      }
+    }),
   );
-  const options = ctx.render();
-  const unfurls: Record<string, { blocks: unknown[] }> = {};
+  const unfurled: Unfurled[] = [];
   for (const link of links) {
     const history = fetched.get(key(link.ref));
-    if (history) unfurls[link.url] = { blocks: renderUnfurl(history, options).blocks };
+    if (!history) continue;
+    const location = locationOf(link.url);
+    const message = location ? await ctx.live.draft(history, location, HINTS) : renderUnfurl(history, ctx.render());
+    unfurled.push({ url: link.url, history, blocks: message.blocks });
   }
-  return unfurls;
+  return unfurled;
 }

@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { SourceDeployClient } from "./client.js";
 import { DemoSourceDeploy } from "./demo.js";
+import { CachingSourceDeploy } from "./cache.js";
 import type { SourceDeployApi } from "./model.js";
 
 export interface SourceDeploySource {
@@ -11,9 +12,11 @@ export interface SourceDeploySource {
   close(): Promise<void>;
 }
 
+/** Terminal histories are cached and concurrent fetches of one history share a call, for both sources. */
 export function createSourceDeploy(config: Config, logger: Logger): SourceDeploySource {
   const { credentials, apiUrl, regionCode, timeoutMs } = config.sourceDeploy;
-  if (!credentials) return { api: new DemoSourceDeploy(), demo: true, close: async () => undefined };
+  const cached = (api: SourceDeployApi) => new CachingSourceDeploy(api, config.historyCache);
+  if (!credentials) return { api: cached(new DemoSourceDeploy()), demo: true, close: async () => undefined };
   const client = new SourceDeployClient({
     baseUrl: apiUrl,
     accessKey: credentials.accessKey,
@@ -22,5 +25,5 @@ export function createSourceDeploy(config: Config, logger: Logger): SourceDeploy
     timeoutMs,
     logger: logger.child({ component: "sourcedeploy" }),
   });
-  return { api: client, demo: false, close: () => client.close() };
+  return { api: cached(client), demo: false, close: () => client.close() };
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RecordedCall } from "../fakes/slack-fake.js";
 import { messageProblems, modalProblems } from "../support/block-kit.js";
 import {
+  DEFAULTS,
   JSON_TYPE,
   appMentionEvent,
   blockActionBody,
@@ -64,7 +65,9 @@ describe("/deploy-history", () => {
     expect(ackMs).toBeLessThan(3000);
     expect(body.response_type).toBe("ephemeral");
     expect(messageProblems(body)).toEqual([]);
-    for (const server of ["web-01", "web-02", "web-03"]) expect(sections(body.blocks).filter((s) => s.includes(server))).toHaveLength(1);
+    const targetSections = sections(body.blocks).filter((s) => /\*web-0\d\*/.test(s));
+    for (const server of ["web-01", "web-02", "web-03"]) expect(targetSections.filter((s) => s.includes(`*${server}*`))).toHaveLength(1);
+    expect(targetSections).toHaveLength(3);
     expect(allText(body.blocks)).toContain("history_share");
   });
 
@@ -93,13 +96,22 @@ describe("/deploy-history", () => {
     expect(allText(bad.body.blocks)).toContain("&lt;!channel&gt;");
   });
 
+  /** A fresh finished history, so no cached copy hides the fault under test. */
+  let freshId = 900_100;
+  function freshHistory(): string {
+    const id = String(++freshId);
+    stack.sourceDeploy.setHistory(41027, id, { ...(fixture("server-fail.json") as object), id: Number(id) });
+    return id;
+  }
+
   it.each([
-    ["a missing history", "41027 1", [{ kind: "status" as const, status: 404, body: { error: { errorCode: "300", message: "Not Found" } } }], /History 41027\/1 was not found/],
-    ["upstream 401", "41027 903344", [{ kind: "status" as const, status: 401, body: { error: { errorCode: "200", message: "Authentication Failed" } } }], /check NCP_ACCESS_KEY/],
-    ["upstream 503 three times", "41027 903344", Array.from({ length: 3 }, () => ({ kind: "status" as const, status: 503 })), /unavailable/],
-  ])("turns %s into one specific message", async (_name, text, faults, expected) => {
-    stack.sourceDeploy.queueFault(...faults);
-    const { body, post } = await command(text);
+    ["upstream 401", { kind: "status" as const, status: 401, body: { error: { errorCode: "200", message: "Authentication Failed" } } }, 1, /check NCP_ACCESS_KEY/],
+    ["upstream 403", { kind: "status" as const, status: 403, body: { error: { errorCode: "210", message: "Permission Denied" } } }, 1, /not allowed/],
+    ["upstream 503 three times", { kind: "status" as const, status: 503 }, 3, /unavailable/],
+  ])("turns %s into one specific message", async (_name, fault, times, expected) => {
+    const id = freshHistory();
+    stack.sourceDeploy.queueFault(...Array.from({ length: times }, () => ({ ...fault, path: new RegExp(`/history/${id}$`) })));
+    const { body, post } = await command(`41027 ${id}`);
     expect(body.text).toMatch(expected);
     expect(allText(body)).not.toMatch(/at .*\.js:\d+|Error:/);
     await new Promise((r) => setTimeout(r, 100));
@@ -107,10 +119,16 @@ describe("/deploy-history", () => {
     await expectStillServing();
   });
 
+  it("says which history was not found", async () => {
+    const { body } = await command("41027 1");
+    expect(body.text).toMatch(/History 41027\/1 was not found/);
+  });
+
   it("answers a 30-second upstream stall with 'slow' within the client deadline", async () => {
-    stack.sourceDeploy.setFault({ kind: "delay", ms: 30_000 });
+    const id = freshHistory();
+    stack.sourceDeploy.setFault({ kind: "delay", ms: 30_000, path: new RegExp(`/history/${id}$`) });
     const deadline = Number(stack.env.SOURCEDEPLOY_TIMEOUT_MS);
-    const { res, ackMs, body, elapsedMs } = await command("41027 903344", deadline + 3000);
+    const { res, ackMs, body, elapsedMs } = await command(`41027 ${id}`, deadline + 3000);
     stack.sourceDeploy.setFault(undefined);
     expect(res.status).toBe(200);
     expect(ackMs).toBeLessThan(3000);
@@ -223,12 +241,22 @@ describe("buttons", () => {
     expect(allText(body.blocks)).not.toContain("history_refresh");
   });
 
-  it("Share posts the detail in_channel", async () => {
+  it("Share posts the detail in the channel as a bot message, without a Share button", async () => {
+    stack.slack.reset();
+    const id = await click("history_share", "41027:903344", { isEphemeral: true });
+    const [post] = await stack.slack.waitFor("chat.postMessage");
+    expect(post!.body).toMatchObject({ channel: DEFAULTS.channelId });
+    expect(allText(post!.body)).toContain("web-02");
+    expect(allText(post!.body)).not.toContain("history_share");
+    expect(responsePosts(id)).toHaveLength(0);
+  });
+
+  it("Share falls back to an in_channel response when the bot may not post there", async () => {
+    stack.slack.failNext("chat.postMessage", { error: "not_in_channel" });
     const id = await click("history_share", "41027:903344", { isEphemeral: true });
     const [post] = await stack.slack.waitFor((c: RecordedCall) => c.method === "response_url" && c.id === id);
     expect(post!.body).toMatchObject({ response_type: "in_channel" });
     expect(allText(post!.body)).toContain("web-02");
-    expect(allText(post!.body)).not.toContain("history_share");
   });
 
   it("Details answers a list entry with the detail", async () => {

@@ -26,6 +26,8 @@ export interface RecordedCall {
   status: number;
   /** The `error` the fake answered with, if any. */
   error?: string;
+  /** The body the fake answered with (e.g. the `ts` of a posted message). */
+  response?: Record<string, unknown>;
 }
 
 export interface FaultOptions {
@@ -222,6 +224,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       };
       const reply = answer(call);
       call.status = reply.status;
+      call.response = reply.body;
       const error = text(reply.body.error);
       if (error !== undefined) call.error = error;
       recorded.push(call);

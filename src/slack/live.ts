@@ -1,0 +1,144 @@
+/**
+ * Live progress on Slack: messages about a running deployment follow it until it ends. The
+ * watcher core (src/watch) decides when to poll and whether anything changed; this file tells it
+ * how a message looks (render) and how to edit it on Slack (deliver):
+ * - a bot message (shared to a channel, a mention reply) → chat.update, as often as needed;
+ * - an unfurl → chat.unfurl again for that URL;
+ * - an ephemeral reply → its response_url, which Slack allows 5 times within 30 minutes, so the
+ *   message says it updates only a few times and the last update asks for Refresh.
+ */
+import { webApi } from "@slack/bolt";
+import { request } from "undici";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import { renderHistory, renderUnfurl, type RenderOptions } from "../render/index.js";
+import type { LiveNote } from "../render/options.js";
+import { isTerminalHistoryStatus, type History, type SourceDeployApi } from "../sourcedeploy/model.js";
+import { MemoryWatchStore, Watcher, type DeliveryResult, type MessageLocation, type PollState, type RenderedMessage, type Watch } from "../watch/index.js";
+import { slackErrorCode } from "./safely.js";
+
+/** How a followed message is drawn; stored with the watch. */
+export interface LiveHints {
+  surface: "detail" | "unfurl";
+  shareButton: boolean;
+}
+
+export interface LiveUpdates {
+  /**
+   * The first version of a message about `history` at `location`: what the watcher's first live
+   * update would draw (so an unchanged first tick sends nothing), or a plain snapshot with its
+   * Refresh button when the history is finished or no more watches fit.
+   */
+  draft(history: History, location: MessageLocation, hints: LiveHints): Promise<RenderedMessage>;
+  /** Follows the posted message while the history runs; false when finished, at the cap, or closed. */
+  follow(history: History, location: MessageLocation, hints: LiveHints): Promise<boolean>;
+  stats(): Promise<{ watches: number; loops: number }>;
+  close(): Promise<void>;
+}
+
+/** Slack allows 5 uses of a response_url within 30 minutes; the first answer used one. */
+export function responseUrlLocation(url: string, now = Date.now()): MessageLocation {
+  return { kind: "response_url", url, expiresAt: now + 30 * 60_000, usesLeft: 4 };
+}
+
+/** Slack errors after which a message can never be edited again. */
+const GONE = new Set(["message_not_found", "channel_not_found", "cant_update_message", "cannot_unfurl_url", "is_archived", "not_in_channel", "msg_too_long_to_update"]);
+
+function liveNote(state: PollState, location: MessageLocation): LiveNote | undefined {
+  switch (state.kind) {
+    case "final":
+      return undefined;
+    case "stale":
+      return { kind: "stale", lastSuccessAt: state.lastSuccessAt };
+    case "expired":
+      return { kind: "expired" };
+    case "live":
+      if (location.kind !== "response_url") return { kind: "live" };
+      return location.usesLeft <= 1 ? { kind: "last_update" } : { kind: "live_limited" };
+  }
+}
+
+export function createLiveUpdates(config: Config, api: SourceDeployApi, renderOptions: (extra?: Partial<RenderOptions>) => RenderOptions, logger: Logger): LiveUpdates {
+  const log = logger.child({ component: "live" });
+  const web = new webApi.WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl ? `${config.slack.apiUrl}/` : undefined,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, setLevel: () => undefined, getLevel: () => webApi.LogLevel.ERROR, setName: () => undefined },
+  });
+
+  const draw = (history: History, hints: LiveHints, live: LiveNote | undefined): RenderedMessage => {
+    const options = renderOptions({ shareButton: hints.shareButton, live });
+    return hints.surface === "unfurl" ? renderUnfurl(history, options) : renderHistory(history, options);
+  };
+
+  const deliver = async (watch: Watch, message: RenderedMessage): Promise<DeliveryResult> => {
+    const location = watch.location;
+    try {
+      if (location.kind === "response_url") return await postToResponseUrl(location.url, message);
+      if (location.kind === "message") {
+        await web.chat.update({ channel: location.channel, ts: location.ts, text: message.text, blocks: message.blocks as never });
+      } else {
+        await web.chat.unfurl({ channel: location.channel, ts: location.ts, unfurls: { [location.url]: { blocks: message.blocks as never } } });
+      }
+      return { kind: "ok" };
+    } catch (error) {
+      return classify(error);
+    }
+  };
+
+  const store = new MemoryWatchStore();
+  const watcher = new Watcher({
+    fetchHistory: (projectId, historyId, signal) => api.getHistory(projectId, historyId, { signal }),
+    render: (watch, history, state) => draw(history, watch.hints as unknown as LiveHints, liveNote(state, watch.location)),
+    deliver,
+    store,
+    logger: log,
+    settings: { ...config.watch, upstreamMaxRps: config.sourceDeploy.maxRequestsPerSecond },
+  });
+
+  return {
+    async draft(history, location, hints) {
+      const followable = !isTerminalHistoryStatus(history.status) && (await watcher.activeWatches()) < config.watch.maxWatches;
+      return draw(history, hints, followable ? liveNote({ kind: "live" }, location) : undefined);
+    },
+    async follow(history, location, hints) {
+      if (isTerminalHistoryStatus(history.status)) return false;
+      const watching = await store.forHistory(history.project.id, history.id);
+      if (watching.some((w) => sameMessage(w.location, location))) return true;
+      const accepted = await watcher.watch({ projectId: history.project.id, historyId: history.id, location, hints: { ...hints }, initial: history });
+      if (!accepted) log.info({ projectId: history.project.id, historyId: history.id, location: location.kind }, "not following this message; it keeps its Refresh button");
+      return accepted;
+    },
+    stats: async () => ({ watches: await watcher.activeWatches(), loops: watcher.activeLoops() }),
+    close: () => watcher.close(),
+  };
+}
+
+/** A Refresh on a message that is already followed must not add a second watch of it. */
+function sameMessage(a: MessageLocation, b: MessageLocation): boolean {
+  const identity = (l: MessageLocation) => (l.kind === "response_url" ? `url ${l.url}` : `${l.kind} ${l.channel} ${l.ts} ${l.kind === "unfurl" ? l.url : ""}`);
+  return identity(a) === identity(b);
+}
+
+function classify(error: unknown): DeliveryResult {
+  const e = error as { code?: string; retryAfter?: number };
+  if (e.code === webApi.ErrorCode.RateLimitedError) return { kind: "retry_after", ms: Math.max(1, e.retryAfter ?? 1) * 1000 };
+  const code = slackErrorCode(error);
+  if (code !== undefined && GONE.has(code)) return { kind: "gone" };
+  return { kind: "failed", reason: code ?? (error instanceof Error ? error.message : String(error)) };
+}
+
+async function postToResponseUrl(url: string, message: RenderedMessage): Promise<DeliveryResult> {
+  const res = await request(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ replace_original: true, text: message.text, blocks: message.blocks }),
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  });
+  await res.body.dump();
+  if (res.statusCode === 404 || res.statusCode === 410) return { kind: "gone" };
+  if (res.statusCode === 429) return { kind: "retry_after", ms: Math.max(1, Number(res.headers["retry-after"]) || 1) * 1000 };
+  return res.statusCode < 300 ? { kind: "ok" } : { kind: "failed", reason: `response_url answered ${res.statusCode}` };
+}

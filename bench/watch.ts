@@ -1,119 +1,98 @@
 /**
- * Watcher load benchmark (not a test): 500 watches over 100 running histories against an
- * in-process fake API whose histories advance, rendered by the real renderer, delivered by a no-op.
+ * Live progress under load, on the fakes: the real app (HTTP mode) follows 500 shared messages
+ * over 100 running deployments whose state advances, for N seconds (default 30). Prints upstream
+ * calls per loop tick (1.00 = every message of a deployment shares one call), SourceDeploy and
+ * Slack calls per second, the app's event-loop delay p99 and its RSS (both from /healthz).
  *
- *   node --import tsx bench/watch.ts [--seconds 30] [--rps 20]
- *
- * Prints upstream calls per loop tick (1.0 = fully coalesced), renders per upstream call,
- * deliveries per second, event-loop delay p99 and RSS.
+ *   npm run build && node --import tsx bench/watch.ts [--seconds 30]
  */
 import { readFileSync } from "node:fs";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { silentLogger } from "../src/log.js";
-import { renderHistory, renderUnfurl, type RenderOptions } from "../src/render/index.js";
-import type { History } from "../src/sourcedeploy/model.js";
-import { parseHistory } from "../src/sourcedeploy/schemas.js";
-import { DEFAULT_WATCH_SETTINGS, MemoryWatchStore, Watcher, type Watch } from "../src/watch/index.js";
+import { blockActionBody, startStack, type Stack } from "../test/e2e/harness.js";
+import { machine, printTable, type Figure } from "./lib.js";
 
 const HISTORIES = 100;
 const WATCHES = 500;
-const STEPS = ["pending", "standby", "pre", "deploy", "post", "success"] as const;
+const PROJECT = "41027";
+const SETTINGS = { WATCH_INTERVAL_MS: "1000", WATCH_MAX_INTERVAL_MS: "5000", UPSTREAM_MAX_RPS: "100", WATCH_MAX: String(WATCHES) };
+const FIXTURE = JSON.parse(readFileSync(new URL("../../shared/fixtures/sourcedeploy/server-inprogress.wrapped.json", import.meta.url), "utf8")) as {
+  result: Record<string, unknown> & { config: { targets: Record<string, unknown>[] }[] };
+};
+const STEPS = ["pending", "standby", "pre", "deploy", "post", "success"];
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "30" }, rps: { type: "string", default: "20" } } });
-const seconds = Number(values.seconds);
-const rps = Number(values.rps);
-if (!Number.isFinite(seconds) || seconds <= 0 || !Number.isFinite(rps) || rps <= 0) {
-  console.error("usage: node --import tsx bench/watch.ts [--seconds N] [--rps N]");
-  process.exit(2);
+/** History `index` at `step`: its targets advance one status per step, one after another; never finished. */
+function body(index: number, step: number): unknown {
+  const targets = FIXTURE.result.config[0]!.targets.map((t, i) => ({ ...t, status: STEPS[Math.max(0, Math.min(4, step - i))] }));
+  return { result: { ...FIXTURE.result, id: String(906_000 + index), status: "inprogress", config: [{ ...FIXTURE.result.config[0], targets }] } };
 }
 
-const base = parseHistory(JSON.parse(readFileSync(new URL("../../shared/fixtures/sourcedeploy/server-inprogress.wrapped.json", import.meta.url), "utf8")));
-const startedAt = Date.now();
-/** Each history advances one target step every `periodMs` (3–15 s), and never finishes during the run. */
-const periodMs = Array.from({ length: HISTORIES }, (_, i) => 3000 + ((i * 7919) % 12_000));
-
-function historyAt(index: number, now: number): History {
-  const step = Math.floor((now - startedAt) / (periodMs[index] ?? 5000));
-  return {
-    ...base,
-    id: String(1000 + index),
-    status: "inprogress",
-    targets: base.targets.map((target, t) => ({ ...target, status: STEPS[Math.min(STEPS.length - 1, Math.max(0, step - t))] ?? "pending" })),
-  };
-}
-
-let fetches = 0;
-let deliveries = 0;
-let renders = 0;
-const ticks = new WeakSet<History>();
-let tickCount = 0;
-
-async function fetchHistory(_projectId: string, historyId: string): Promise<History> {
-  fetches += 1;
-  await new Promise((resolve) => setTimeout(resolve, 20 + (fetches % 60))); // 20–80 ms of "network"
-  return historyAt(Number(historyId) - 1000, Date.now());
-}
-
-const renderOptions: RenderOptions = { locale: "ko", timeZone: "Asia/Seoul", now: new Date(startedAt), consoleUrlTemplate: "https://console.ncloud.com/vpc-source-deploy" };
-
-function render(watch: Watch, history: History): { text: string; blocks: unknown[] } {
-  renders += 1;
-  if (!ticks.has(history)) {
-    ticks.add(history);
-    tickCount += 1;
+async function shareAll(stack: Stack): Promise<void> {
+  const clicks = Array.from({ length: WATCHES }, (_, i) => i % HISTORIES);
+  for (let i = 0; i < clicks.length; i += 10) {
+    await Promise.all(
+      clicks.slice(i, i + 10).map((index, j) =>
+        stack.app.postSigned(blockActionBody({ actionId: "history_share", value: `${PROJECT}:${906_000 + index}`, responseUrl: stack.slack.responseUrl(`w${i + j}`), isEphemeral: true })),
+      ),
+    );
   }
-  return watch.hints.surface === "unfurl" ? renderUnfurl(history, renderOptions) : renderHistory(history, renderOptions);
 }
 
-const watcher = new Watcher({
-  fetchHistory,
-  render,
-  deliver: async () => {
-    deliveries += 1;
-    return { kind: "ok" };
-  },
-  store: new MemoryWatchStore(),
-  logger: silentLogger,
-  settings: { ...DEFAULT_WATCH_SETTINGS, upstreamMaxRps: rps, maxWatches: WATCHES },
-});
-
-for (let i = 0; i < WATCHES; i++) {
-  const index = i % HISTORIES;
-  const location = i % 5 === 4 ? { kind: "unfurl" as const, channel: `C${i}`, ts: `${i}.0`, url: "https://example.test" } : { kind: "message" as const, channel: `C${i}`, ts: `${i}.0` };
-  const added = await watcher.watch({
-    projectId: base.project.id,
-    historyId: String(1000 + index),
-    location,
-    hints: { surface: location.kind === "unfurl" ? "unfurl" : "detail" },
-    initial: historyAt(index, Date.now()),
-  });
-  if (!added) throw new Error(`watch ${i} refused`);
+async function health(stack: Stack) {
+  return (await stack.app.get("/healthz")).json as { rssBytes: number; eventLoopDelayP99Ms: number; live: { watches: number; loops: number } };
 }
 
-// Count only the run itself, not the registration (which renders each watch's initial digest).
-fetches = 0;
-renders = 0;
-tickCount = 0;
+/** Requests for one history that arrived within `windowMs` of each other belong to one tick. */
+function callsPerTick(times: number[], windowMs = 100): number {
+  let ticks = 0;
+  let last = -Infinity;
+  for (const t of [...times].sort((a, b) => a - b)) {
+    if (t - last > windowMs) ticks += 1;
+    last = t;
+  }
+  return ticks === 0 ? 0 : times.length / ticks;
+}
 
-const lag = monitorEventLoopDelay({ resolution: 10 });
-lag.enable();
-let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
-await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-clearInterval(sampler);
-lag.disable();
-await watcher.close();
+export async function watchFigures(seconds = 30): Promise<Figure[]> {
+  const stack = await startStack({ env: { LOG_LEVEL: "warn", ...SETTINGS } });
+  const steps = new Array<number>(HISTORIES).fill(0);
+  for (let i = 0; i < HISTORIES; i++) stack.sourceDeploy.setHistory(PROJECT, 906_000 + i, body(i, 0));
+  try {
+    await shareAll(stack);
+    while ((await health(stack)).live.watches < WATCHES) await new Promise((r) => setTimeout(r, 100));
+    // Each deployment advances every 3–9 s, staggered, and never finishes during the run.
+    const advance = setInterval(() => {
+      const i = Math.floor(Math.random() * HISTORIES);
+      steps[i] = (steps[i]! + 1) % 5;
+      stack.sourceDeploy.setHistory(PROJECT, 906_000 + i, body(i, steps[i]!));
+    }, 60);
+    const start = Date.now();
+    stack.slack.reset();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    clearInterval(advance);
+    const end = Date.now();
+    const after = await health(stack);
+    const polls = stack.sourceDeploy.requests.filter((r) => r.time >= start && r.time < end && /\/history\/906\d{3}$/.test(r.path));
+    const byHistory = new Map<string, number[]>();
+    for (const poll of polls) byHistory.set(poll.path, [...(byHistory.get(poll.path) ?? []), poll.time]);
+    const perTick = Math.max(...[...byHistory.values()].map((times) => callsPerTick(times)));
+    const slackCalls = stack.slack.calls().filter((c) => c.time >= start && c.time < end).length;
+    const span = (end - start) / 1000;
+    const note = `${WATCHES} watches / ${HISTORIES} histories, ${seconds} s, interval ${SETTINGS.WATCH_INTERVAL_MS}–${SETTINGS.WATCH_MAX_INTERVAL_MS} ms`;
+    return [
+      { bench: "watch", metric: "upstream calls per loop tick (worst history)", value: perTick.toFixed(2), note },
+      { bench: "watch", metric: "SourceDeploy calls per second", value: (polls.length / span).toFixed(1) },
+      { bench: "watch", metric: "Slack calls per second (chat.update)", value: (slackCalls / span).toFixed(1) },
+      { bench: "watch", metric: "app event-loop delay p99", value: `${after.eventLoopDelayP99Ms} ms` },
+      { bench: "watch", metric: "app RSS with 500 watches", value: `${(after.rssBytes / 2 ** 20).toFixed(1)} MiB` },
+    ];
+  } finally {
+    await stack.stop();
+  }
+}
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-console.log(
-  [
-    `watch bench: ${WATCHES} watches over ${HISTORIES} histories, ${seconds} s, upstreamMaxRps ${rps}`,
-    `  upstream calls        ${fetches} (${(fetches / seconds).toFixed(1)}/s)`,
-    `  loop ticks rendered   ${tickCount}; upstream calls per tick ${(fetches / Math.max(1, tickCount)).toFixed(2)}`,
-    `  renders per call      ${(renders / Math.max(1, fetches)).toFixed(2)}`,
-    `  deliveries            ${deliveries} (${(deliveries / seconds).toFixed(1)}/s)`,
-    `  event-loop delay p99  ${(lag.percentile(99) / 1e6).toFixed(1)} ms (max ${(lag.max / 1e6).toFixed(1)} ms)`,
-    `  RSS                   ${mb(process.memoryUsage().rss)} (peak ${mb(peakRss)})`,
-  ].join("\n"),
-);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const { values } = parseArgs({ options: { seconds: { type: "string", default: "30" } } });
+  console.log(machine());
+  printTable(await watchFigures(Number(values.seconds) || 30));
+}

@@ -3,6 +3,7 @@
  * for commands, events and interactivity, `GET /healthz`). Listeners live in this folder and stay
  * thin; everything they need comes from the ListenerContext.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { App, type CustomRoute } from "@slack/bolt";
 import { LRUCache } from "lru-cache";
 import type { Config } from "../config.js";
@@ -28,6 +29,8 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
   const inFlight = new Set<Promise<unknown>>();
   const startedAt = Date.now();
   const ctx = createListenerContext(config, source.api, source.demo, logger);
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const health: CustomRoute = {
     path: "/healthz",
     method: ["GET"],
@@ -35,7 +38,8 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
       void ctx.live.stats().then((live) => {
         res.writeHead(200, { "content-type": "application/json" });
         const uptimeSeconds = Math.round((Date.now() - startedAt) / 1000);
-        res.end(JSON.stringify({ status: "ok", mode, demo: source.demo, inFlight: inFlight.size, uptimeSeconds, rssBytes: process.memoryUsage.rss(), live }));
+        const eventLoopDelayP99Ms = Math.round(loopDelay.percentile(99) / 1e4) / 100;
+        res.end(JSON.stringify({ status: "ok", mode, demo: source.demo, inFlight: inFlight.size, uptimeSeconds, rssBytes: process.memoryUsage.rss(), eventLoopDelayP99Ms, live }));
       });
     },
   };
@@ -78,6 +82,7 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
       await withTimeout(app.stop(), graceMs).catch((error: unknown) => logger.warn({ err: String(error) }, "stopping the receiver failed"));
       await withTimeout(Promise.allSettled([...inFlight]), graceMs);
       await withTimeout(ctx.live.close(), graceMs);
+      loopDelay.disable();
     },
   };
 }

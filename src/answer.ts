@@ -17,6 +17,7 @@ import {
   renderUsageError,
   type RenderOptions,
 } from "./render/index.js";
+import { isSourceDeployError } from "./sourcedeploy/errors.js";
 import type { History, HistorySummary, Project, SourceDeployApi } from "./sourcedeploy/model.js";
 
 export interface Message {
@@ -46,7 +47,7 @@ export async function answerCommand(command: Command, context: AnswerContext): P
   try {
     return await answer(command, context);
   } catch (error) {
-    context.logger.warn({ err: describeError(error), command: command.kind }, "command failed");
+    context.logger.warn({ err: describeError(error), command }, "command failed");
     return { message: renderError(error, context.render) };
   }
 }
@@ -126,8 +127,22 @@ function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-/** A loggable description of any error: code and safe message, never the raw upstream body. */
-export function describeError(error: unknown): { name: string; code?: string; message: string } {
+export interface ErrorDescription {
+  name: string;
+  code?: string;
+  message: string;
+  status?: number;
+  attempts?: number;
+  upstreamErrorCode?: string;
+  upstreamMessage?: string;
+}
+
+/** A loggable description of any error: code, safe message and upstream status, never a raw body. */
+export function describeError(error: unknown): ErrorDescription {
+  if (isSourceDeployError(error)) {
+    const { status, attempts, upstream } = error.details;
+    return { name: error.name, code: error.code, message: error.message, status, attempts, upstreamErrorCode: upstream?.errorCode, upstreamMessage: upstream?.message };
+  }
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return { name: error.name, code: typeof code === "string" ? code : undefined, message: error.message };

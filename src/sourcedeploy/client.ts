@@ -244,9 +244,13 @@ export class SourceDeployClient implements SourceDeployApi {
     return !signal?.aborted;
   }
 
+  /**
+   * Debug level: the caller logs the one warning a user-visible failure deserves (with who asked);
+   * this line adds the call's path and timing for whoever turns debug on.
+   */
   private logFailure(operation: Operation, error: SourceDeployError, path: string | undefined, started: number): void {
     const { status, attempts, upstream } = error.details;
-    this.logger.warn(
+    this.logger.debug(
       {
         event: "sourcedeploy.call_failed",
         operation,

@@ -6,7 +6,9 @@
 import type { Command, ProjectRef } from "./command.js";
 import { resolveProjectName } from "./command.js";
 import type { Logger } from "./log.js";
+import type { Asker, Decision } from "./access/policy.js";
 import {
+  renderAccessDenied,
   renderAmbiguousProject,
   renderError,
   renderHelp,
@@ -31,10 +33,27 @@ export interface Answer {
   history?: History;
 }
 
+/** The asker's view of the access policy; absent = everything is allowed (CLI, demo tools). */
+export interface ProjectAccess {
+  asker: Asker;
+  decide(project: { id: string; name?: string }): Decision;
+  /** Some projects may be refused, so "no such project" must look like a refusal. */
+  restricted: boolean;
+}
+
 export interface AnswerContext {
   api: SourceDeployApi;
   render: RenderOptions;
   logger: Logger;
+  access?: ProjectAccess;
+}
+
+/** A lookup the access policy refuses; rendered as a polite refusal that reveals nothing. */
+class AccessDenied extends Error {
+  override readonly name = "AccessDenied";
+  constructor(readonly project: { id?: string; name?: string }) {
+    super("access denied");
+  }
 }
 
 /** How many histories `<project>` lists. */
@@ -47,9 +66,17 @@ export async function answerCommand(command: Command, context: AnswerContext): P
   try {
     return await answer(command, context);
   } catch (error) {
-    context.logger.warn({ err: describeError(error), command }, "command failed");
-    return { message: renderError(error, context.render) };
+    return { message: failure(error, context, { command }) };
   }
+}
+
+function failure(error: unknown, context: AnswerContext, fields: Record<string, unknown>): Message {
+  if (error instanceof AccessDenied) {
+    context.logger.warn({ ...fields, asker: context.access?.asker, project: error.project }, "access denied");
+    return renderAccessDenied(context.render);
+  }
+  context.logger.warn({ ...fields, err: describeError(error) }, "lookup failed");
+  return renderError(error, context.render);
 }
 
 async function answer(command: Command, context: AnswerContext): Promise<Answer> {
@@ -61,7 +88,7 @@ async function answer(command: Command, context: AnswerContext): Promise<Answer>
     case "invalid":
       return { message: renderUsageError(command.input, command.reason, render) };
     case "projects": {
-      const projects = await api.listProjects({ name: command.filter, pageSize: PROJECT_PAGE_SIZE });
+      const projects = visible(await api.listProjects({ name: command.filter, pageSize: PROJECT_PAGE_SIZE }), context);
       return { message: renderProjectList(projects, command.filter, render) };
     }
     case "history":
@@ -79,15 +106,56 @@ async function answer(command: Command, context: AnswerContext): Promise<Answer>
   }
 }
 
-/** Fetches one history and renders its detail, or the error as a message. */
+/** Fetches one history (if the asker may see its project) and renders its detail, or the refusal or error. */
 export async function answerHistory(projectId: string, historyId: string, context: AnswerContext): Promise<Answer> {
   try {
+    await authorize({ id: projectId }, context);
     const history = await context.api.getHistory(projectId, historyId);
     return { message: renderHistory(history, context.render), history };
   } catch (error) {
-    context.logger.warn({ err: describeError(error), projectId, historyId }, "history lookup failed");
-    return { message: renderError(error, context.render) };
+    return { message: failure(error, context, { projectId, historyId }) };
   }
+}
+
+/** Whether the asker may see this project; for unfurls, which show nothing rather than a refusal. */
+export async function mayView(projectId: string, context: AnswerContext): Promise<boolean> {
+  try {
+    await authorize({ id: projectId }, context);
+    return true;
+  } catch (error) {
+    if (error instanceof AccessDenied) context.logger.warn({ asker: context.access?.asker, project: error.project }, "access denied");
+    else context.logger.warn({ projectId, err: describeError(error) }, "access check failed");
+    return false;
+  }
+}
+
+const NAME_LOOKUP_PAGES = 10;
+
+/** Throws AccessDenied unless the policy allows the project; looks its name up only when a rule needs it. */
+async function authorize(project: { id: string; name?: string }, context: AnswerContext): Promise<void> {
+  const access = context.access;
+  if (!access) return;
+  let decision = access.decide(project);
+  if (decision === "need_name") {
+    const name = project.name ?? (await projectName(project.id, context.api));
+    decision = name === undefined ? "deny" : access.decide({ id: project.id, name });
+  }
+  if (decision !== "allow") throw new AccessDenied(project);
+}
+
+async function projectName(projectId: string, api: SourceDeployApi): Promise<string | undefined> {
+  for (let pageNo = 1; pageNo <= NAME_LOOKUP_PAGES; pageNo++) {
+    const page = await api.listProjects({ pageNo, pageSize: PROJECT_PAGE_SIZE });
+    const found = page.find((p) => p.id === projectId);
+    if (found || page.length < PROJECT_PAGE_SIZE) return found?.name;
+  }
+  return undefined;
+}
+
+/** Projects the asker may see (names are known in a project list). */
+function visible(projects: readonly Project[], context: AnswerContext): Project[] {
+  const access = context.access;
+  return access ? projects.filter((p) => access.decide(p) === "allow") : [...projects];
 }
 
 /**
@@ -96,13 +164,18 @@ export async function answerHistory(projectId: string, historyId: string, contex
  * unique prefix still resolves when the upstream filter is exact.
  */
 async function resolveProject(ref: ProjectRef, context: AnswerContext): Promise<Resolved> {
-  if (ref.by === "id") return { kind: "project", project: { id: ref.id, name: "" } };
-  const filtered = await context.api.listProjects({ name: ref.name, pageSize: PROJECT_PAGE_SIZE });
+  if (ref.by === "id") {
+    await authorize({ id: ref.id }, context);
+    return { kind: "project", project: { id: ref.id, name: "" } };
+  }
+  // Only projects the asker may see take part, so a refused name resolves like an unknown one.
+  const filtered = visible(await context.api.listProjects({ name: ref.name, pageSize: PROJECT_PAGE_SIZE }), context);
   let resolution = resolveProjectName(ref.name, filtered);
   if (resolution.kind === "none") {
-    const all = await context.api.listProjects({ pageSize: PROJECT_PAGE_SIZE });
+    const all = visible(await context.api.listProjects({ pageSize: PROJECT_PAGE_SIZE }), context);
     resolution = resolveProjectName(ref.name, all);
   }
+  if (resolution.kind === "none" && context.access?.restricted) throw new AccessDenied({ name: ref.name });
   switch (resolution.kind) {
     case "found":
       return { kind: "project", project: resolution.project };

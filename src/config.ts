@@ -40,6 +40,10 @@ export interface Config {
   /** Live progress: messages about running deployments update themselves. */
   watch: { intervalMs: number; maxIntervalMs: number; maxAgeMs: number; maxWatches: number };
   historyLinkPatterns: RegExp[];
+  /** Path of the ACCESS_POLICY file (YAML or JSON); undefined = the installing workspace sees everything. */
+  accessPolicyPath?: string;
+  /** Unfurl history links in channels shared with other organisations (they would see them). */
+  unfurlExternalChannels: boolean;
   locale: Locale;
   timeZone: string;
   logLevel: LogLevel;
@@ -100,6 +104,11 @@ const envSchema = z.object({
   WATCH_MAX_INTERVAL_MS: positiveInt(30_000, 3_600_000),
   WATCH_MAX_AGE_MS: positiveInt(2 * 3_600_000, 7 * 24 * 3_600_000),
   WATCH_MAX: positiveInt(500, 100_000),
+  ACCESS_POLICY: optionalText,
+  UNFURL_EXTERNAL_CHANNELS: z.preprocess(
+    (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? "false" : String(v).trim().toLowerCase()),
+    z.enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" }).transform((v) => ["true", "1", "yes"].includes(v)),
+  ),
   LOCALE: z.preprocess(
     (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? "ko" : String(v).trim().toLowerCase()),
     z.enum(LOCALES, { error: `must be one of ${LOCALES.join(", ")}` }),
@@ -214,6 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxWatches: e.WATCH_MAX,
     },
     historyLinkPatterns: links.patterns,
+    accessPolicyPath: e.ACCESS_POLICY,
+    unfurlExternalChannels: e.UNFURL_EXTERNAL_CHANNELS,
     locale: e.LOCALE,
     timeZone: e.TIME_ZONE,
     logLevel: e.LOG_LEVEL,

@@ -3,6 +3,7 @@
  * SIGTERM / SIGINT. Configuration problems print a readable message and exit 1, never a stack trace.
  */
 import { existsSync } from "node:fs";
+import { AccessPolicyError, loadAccessPolicy, OPEN_POLICY, type AccessPolicy } from "./access/policy.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger, type Logger } from "./log.js";
 import { startSlackApp, type RunningSlackApp } from "./slack/app.js";
@@ -25,6 +26,15 @@ function configOrExit(): Config {
   } catch (error) {
     if (error instanceof ConfigError) exit(error.message);
     exit(`deploy-history cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function policyOrExit(config: Config): AccessPolicy {
+  if (!config.accessPolicyPath) return OPEN_POLICY;
+  try {
+    return loadAccessPolicy(config.accessPolicyPath);
+  } catch (error) {
+    exit(error instanceof AccessPolicyError ? error.message : `ACCESS_POLICY: ${String(error)}`);
   }
 }
 
@@ -62,12 +72,13 @@ function onShutdown(running: RunningSlackApp, source: SourceDeploySource, logger
 
 async function main(): Promise<void> {
   const config = configOrExit();
+  const policy = policyOrExit(config);
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   process.on("unhandledRejection", (reason) => logger.error({ err: String(reason) }, "unhandled rejection"));
   const source = createSourceDeploy(config, logger);
   let running: RunningSlackApp;
   try {
-    running = await startSlackApp(config, source, logger);
+    running = await startSlackApp(config, source, policy, logger);
   } catch (error) {
     logger.error({ err: error instanceof Error ? error.message : String(error) }, "start-up failed");
     logger.flush();

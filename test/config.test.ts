@@ -104,6 +104,17 @@ describe("loadConfig: live progress and cache", () => {
   });
 });
 
+describe("loadConfig: access", () => {
+  it("reads ACCESS_POLICY and UNFURL_EXTERNAL_CHANNELS, unfurling in shared channels off by default", () => {
+    expect(loadConfig({}).unfurlExternalChannels).toBe(false);
+    expect(loadConfig({}).accessPolicyPath).toBeUndefined();
+    const config = loadConfig({ ACCESS_POLICY: " policy.yml ", UNFURL_EXTERNAL_CHANNELS: "TRUE" });
+    expect(config.accessPolicyPath).toBe("policy.yml");
+    expect(config.unfurlExternalChannels).toBe(true);
+    expect(variables(configError({ UNFURL_EXTERNAL_CHANNELS: "sometimes" }))).toEqual(["UNFURL_EXTERNAL_CHANNELS"]);
+  });
+});
+
 describe("loadConfig: invalid variables", () => {
   it.each([
     ["SLACK_BOT_TOKEN", "xoxp-user-token", /xoxb-/],

@@ -6,12 +6,13 @@
  * Button values are documented in render/actions.ts.
  */
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { answerCommand, answerHistory, describeError } from "../answer.js";
+import { answerCommand, answerHistory, describeError, mayView, type ProjectAccess } from "../answer.js";
 import {
   ACTION_IDS,
   decodeHistoryRef,
   decodeProjectRef,
   decodeTargetsPageRef,
+  renderAccessDenied,
   renderError,
   renderTargetsModal,
   type HistoryRef,
@@ -55,35 +56,39 @@ function refreshedLocation(body: ButtonArgs["body"], ephemeral: boolean): Messag
 
 export function registerActions(app: App, ctx: ListenerContext): void {
   /** Acks, decodes the button value (ignoring a button whose value cannot be read), then handles it. */
-  function button<T>(actionId: string | RegExp, decode: (value: string) => T | undefined, handle: (args: ButtonArgs, value: T) => Promise<void>) {
+  /** Acks, checks the asker's workspace, decodes the value (ignoring unreadable ones), then handles it. */
+  function button<T>(actionId: string | RegExp, decode: (value: string) => T | undefined, handle: (args: ButtonArgs, value: T, access: ProjectAccess) => Promise<void>) {
     app.action<BlockAction<ButtonAction>>({ action_id: actionId, type: "block_actions" }, async (args) => {
       await args.ack();
-      const who = { team: args.body.team?.id, user: args.body.user.id, action: args.action.action_id };
+      const { body } = args;
+      const asker = { teamId: body.user.team_id ?? body.team?.id, channelId: body.channel?.id, userId: body.user.id };
       const value = decode(args.action.value ?? "");
       if (value === undefined) {
-        ctx.logger.warn({ ...who, value: args.action.value?.slice(0, 100) }, "button with an unreadable value ignored");
+        ctx.logger.warn({ asker, action: args.action.action_id, value: args.action.value?.slice(0, 100) }, "button with an unreadable value ignored");
         return;
       }
-      ctx.logger.info({ ...who, value }, "button");
-      await handle(args, value);
+      ctx.logger.info({ asker, action: args.action.action_id, value }, "button");
+      const access = ctx.access(asker);
+      if (!access) return void (await ephemeral(args.respond, renderAccessDenied(ctx.render())));
+      await handle(args, value, access);
     });
   }
   const ephemeral = (respond: ButtonArgs["respond"], message: object) =>
     sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", replace_original: false, ...message }));
 
-  button(ACTION_IDS.refresh, historyValue, async ({ body, respond }, ref) => {
+  button(ACTION_IDS.refresh, historyValue, async ({ body, respond }, ref, access) => {
     const ephemeral = body.container?.is_ephemeral === true;
     const hints: LiveHints = { surface: "detail", shareButton: ephemeral };
-    const { message, history } = await answerHistory(ref.projectId, ref.historyId, ctx.answer({ shareButton: hints.shareButton }));
+    const { message, history } = await answerHistory(ref.projectId, ref.historyId, ctx.answer(access, { shareButton: hints.shareButton }));
     const location = refreshedLocation(body, ephemeral);
     const reply = history && location ? await ctx.live.draft(history, location, hints) : message;
     const sent = await sendSafely(ctx.logger, "respond", () => respond({ replace_original: true, ...reply }));
     if (sent && history && location) await ctx.live.follow(history, location, hints);
   });
 
-  button(ACTION_IDS.share, historyValue, async ({ body, client, respond }, ref) => {
+  button(ACTION_IDS.share, historyValue, async ({ body, client, respond }, ref, access) => {
     const hints: LiveHints = { surface: "detail", shareButton: false };
-    const { message, history } = await answerHistory(ref.projectId, ref.historyId, ctx.answer({ shareButton: hints.shareButton }));
+    const { message, history } = await answerHistory(ref.projectId, ref.historyId, ctx.answer(access, { shareButton: hints.shareButton }));
     const channel = body.channel?.id;
     if (!history || !channel) return void (await ephemeral(respond, message));
     // A bot message can be edited for as long as the deployment runs; where the bot may not post
@@ -98,17 +103,18 @@ export function registerActions(app: App, ctx: ListenerContext): void {
     }
   });
 
-  button(ACTION_IDS.details, historyValue, async ({ respond }, ref) => {
-    const { message } = await answerHistory(ref.projectId, ref.historyId, ctx.answer({ shareButton: true }));
+  button(ACTION_IDS.details, historyValue, async ({ respond }, ref, access) => {
+    const { message } = await answerHistory(ref.projectId, ref.historyId, ctx.answer(access, { shareButton: true }));
     await ephemeral(respond, message);
   });
 
-  button(ACTION_IDS.projectHistories, projectValue, async ({ respond }, projectId) => {
-    const message = await answerCommand({ kind: "list", project: { by: "id", id: projectId } }, ctx.answer());
+  button(ACTION_IDS.projectHistories, projectValue, async ({ respond }, projectId, access) => {
+    const { message } = await answerCommand({ kind: "list", project: { by: "id", id: projectId } }, ctx.answer(access));
     await ephemeral(respond, message);
   });
 
-  button(ACTION_IDS.showTargets, historyValue, async ({ body, client, respond }, ref) => {
+  button(ACTION_IDS.showTargets, historyValue, async ({ body, client, respond }, ref, access) => {
+    if (!(await mayView(ref.projectId, ctx.answer(access)))) return void (await ephemeral(respond, renderAccessDenied(ctx.render())));
     try {
       const history = await ctx.api.getHistory(ref.projectId, ref.historyId);
       const view = renderTargetsModal(history, 0, ctx.render());
@@ -119,9 +125,9 @@ export function registerActions(app: App, ctx: ListenerContext): void {
     }
   });
 
-  const turnPage = async ({ body, client }: ButtonArgs, ref: TargetsPageRef) => {
+  const turnPage = async ({ body, client }: ButtonArgs, ref: TargetsPageRef, access: ProjectAccess) => {
     const view = body.view;
-    if (!view) return;
+    if (!view || !(await mayView(ref.projectId, ctx.answer(access)))) return;
     try {
       const history = await ctx.api.getHistory(ref.projectId, ref.historyId);
       const next = renderTargetsModal(history, ref.page, ctx.render());

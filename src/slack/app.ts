@@ -4,7 +4,7 @@
  * thin; everything they need comes from the ListenerContext.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { App, type CustomRoute } from "@slack/bolt";
+import { App, webApi, type CustomRoute } from "@slack/bolt";
 import { LRUCache } from "lru-cache";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
@@ -12,7 +12,10 @@ import type { SourceDeploySource } from "../sourcedeploy/index.js";
 import { registerActions } from "./actions.js";
 import { boltLogger } from "./bolt-logger.js";
 import { registerSlashCommand } from "./command.js";
+import type { AccessPolicy } from "../access/policy.js";
 import { createListenerContext } from "./context.js";
+import { quietWebLogger, slackApiUrl } from "./slack-api.js";
+import { slackErrorCode } from "./safely.js";
 import { registerMention } from "./mention.js";
 import { slackMode, type SlackMode } from "./setup-check.js";
 import { registerUnfurl } from "./unfurl.js";
@@ -24,11 +27,12 @@ export interface RunningSlackApp {
   stop(graceMs: number): Promise<void>;
 }
 
-export async function startSlackApp(config: Config, source: SourceDeploySource, logger: Logger): Promise<RunningSlackApp> {
+export async function startSlackApp(config: Config, source: SourceDeploySource, policy: AccessPolicy, logger: Logger): Promise<RunningSlackApp> {
   const mode = slackMode(config);
   const inFlight = new Set<Promise<unknown>>();
   const startedAt = Date.now();
-  const ctx = createListenerContext(config, source.api, source.demo, logger);
+  const installingTeam = await installingWorkspace(config);
+  const ctx = createListenerContext({ config, api: source.api, demo: source.demo, policy, installingTeam, logger });
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const health: CustomRoute = {
@@ -47,7 +51,7 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
   const app = new App({
     token: config.slack.botToken,
     logger: boltLogger(logger),
-    clientOptions: config.slack.apiUrl ? { slackApiUrl: `${config.slack.apiUrl}/` } : undefined,
+    clientOptions: { slackApiUrl: slackApiUrl(config) },
     customRoutes: [health],
     ...(mode === "socket"
       ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port } }
@@ -68,6 +72,7 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
     logger.error({ err: { name: error.name, code: error.code, message: error.message } }, "unhandled listener error");
   });
 
+  logger.info({ installingTeam, teams: policy.teams ? [...policy.teams] : "installing workspace only", rules: policy.rules.length, default: policy.defaultDecision }, "access policy");
   registerSlashCommand(app, ctx);
   registerUnfurl(app, ctx);
   registerMention(app, ctx);
@@ -85,6 +90,18 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
       loopDelay.disable();
     },
   };
+}
+
+/** The workspace the bot token belongs to; requests from other workspaces are refused by default. */
+async function installingWorkspace(config: Config): Promise<string | undefined> {
+  const client = new webApi.WebClient(config.slack.botToken, { slackApiUrl: slackApiUrl(config), retryConfig: { retries: 2 }, logger: quietWebLogger });
+  try {
+    return (await client.auth.test()).team_id;
+  } catch (error) {
+    const code = slackErrorCode(error);
+    const reason = code ? `Slack rejected SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token again` : "cannot reach the Slack Web API";
+    throw new Error(reason, { cause: error });
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 /** What every listener needs, built once at start-up. */
-import type { AnswerContext } from "../answer.js";
+import { decide, isRestricted, isTeamAllowed, type AccessPolicy, type Asker } from "../access/policy.js";
+import type { AnswerContext, ProjectAccess } from "../answer.js";
 import type { Config } from "../config.js";
 import type { LinkOptions } from "../links.js";
 import type { Logger } from "../log.js";
@@ -12,12 +13,25 @@ export interface ListenerContext {
   logger: Logger;
   linkOptions: LinkOptions;
   live: LiveUpdates;
+  unfurlExternalChannels: boolean;
   /** Render options with "now" taken at call time. */
   render(extra?: Partial<RenderOptions>): RenderOptions;
-  answer(extra?: Partial<RenderOptions>): AnswerContext;
+  /** The asker's view of the access policy, or undefined when their workspace may not ask at all. */
+  access(asker: Asker): ProjectAccess | undefined;
+  answer(access: ProjectAccess, extra?: Partial<RenderOptions>): AnswerContext;
 }
 
-export function createListenerContext(config: Config, api: SourceDeployApi, demo: boolean, logger: Logger): ListenerContext {
+export interface ContextOptions {
+  config: Config;
+  api: SourceDeployApi;
+  demo: boolean;
+  policy: AccessPolicy;
+  /** The workspace the bot is installed in (auth.test). */
+  installingTeam: string | undefined;
+  logger: Logger;
+}
+
+export function createListenerContext({ config, api, demo, policy, installingTeam, logger }: ContextOptions): ListenerContext {
   const linkOptions: LinkOptions = { apiBaseUrl: config.sourceDeploy.apiUrl, extraPatterns: config.historyLinkPatterns };
   // Slack shows a running deployment's elapsed time as a live "{ago}" token, so a message stays
   // right as time passes and an unchanged deployment renders identically (no needless edits).
@@ -30,6 +44,22 @@ export function createListenerContext(config: Config, api: SourceDeployApi, demo
     now: new Date(),
     ...extra,
   });
+  const access = (asker: Asker): ProjectAccess | undefined => {
+    if (!isTeamAllowed(policy, installingTeam, asker.teamId)) {
+      logger.warn({ asker }, "request from a workspace that may not use this app refused");
+      return undefined;
+    }
+    return { asker, decide: (project) => decide(policy, asker, project), restricted: isRestricted(policy, asker) };
+  };
   const live = createLiveUpdates(config, api, render, logger);
-  return { api, logger, linkOptions, live, render, answer: (extra) => ({ api, logger, render: render(extra) }) };
+  return {
+    api,
+    logger,
+    linkOptions,
+    live,
+    unfurlExternalChannels: config.unfurlExternalChannels,
+    render,
+    access,
+    answer: (projectAccess, extra) => ({ api, logger, render: render(extra), access: projectAccess }),
+  };
 }

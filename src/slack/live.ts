@@ -16,6 +16,7 @@ import type { LiveNote } from "../render/options.js";
 import { isTerminalHistoryStatus, type History, type SourceDeployApi } from "../sourcedeploy/model.js";
 import { MemoryWatchStore, Watcher, type DeliveryResult, type MessageLocation, type PollState, type RenderedMessage, type Watch } from "../watch/index.js";
 import { slackErrorCode } from "./safely.js";
+import { quietWebLogger, slackApiUrl } from "./slack-api.js";
 
 /** How a followed message is drawn; stored with the watch. */
 export interface LiveHints {
@@ -60,12 +61,7 @@ function liveNote(state: PollState, location: MessageLocation): LiveNote | undef
 
 export function createLiveUpdates(config: Config, api: SourceDeployApi, renderOptions: (extra?: Partial<RenderOptions>) => RenderOptions, logger: Logger): LiveUpdates {
   const log = logger.child({ component: "live" });
-  const web = new webApi.WebClient(config.slack.botToken, {
-    slackApiUrl: config.slack.apiUrl ? `${config.slack.apiUrl}/` : undefined,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, setLevel: () => undefined, getLevel: () => webApi.LogLevel.ERROR, setName: () => undefined },
-  });
+  const web = new webApi.WebClient(config.slack.botToken, { slackApiUrl: slackApiUrl(config), rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logger: quietWebLogger });
 
   const draw = (history: History, hints: LiveHints, live: LiveNote | undefined): RenderedMessage => {
     const options = renderOptions({ shareButton: hints.shareButton, live });

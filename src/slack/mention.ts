@@ -1,20 +1,24 @@
 /** `@deploy-history …` in a channel: the same grammar, answered in the mention's thread. */
 import type { App } from "@slack/bolt";
-import { answerCommand } from "../answer.js";
+import { answerCommand, type Message } from "../answer.js";
 import { parseCommand } from "../command.js";
+import { renderAccessDenied } from "../render/index.js";
 import type { ListenerContext } from "./context.js";
 import type { LiveHints } from "./live.js";
 import { sendSafely } from "./safely.js";
 
+const HINTS: LiveHints = { surface: "detail", shareButton: false };
+
 export function registerMention(app: App, ctx: ListenerContext): void {
-  app.event("app_mention", async ({ event, client }) => {
+  app.event("app_mention", async ({ event, body, client }) => {
+    const teamId = event.user_team ?? event.team ?? body.team_id;
+    const asker = { teamId, channelId: event.channel, userId: event.user };
     const parsed = parseCommand(event.text ?? "", ctx.linkOptions);
-    const who = { team: event.team, channel: event.channel, user: event.user };
-    ctx.logger.info({ ...who, command: parsed.kind }, "app mention");
-    const { message, history } = await answerCommand(parsed, ctx.answer());
-    const hints: LiveHints = { surface: "detail", shareButton: false };
+    ctx.logger.info({ asker, command: parsed.kind }, "app mention");
+    const access = ctx.access(asker);
+    const { message, history } = access ? await answerCommand(parsed, ctx.answer(access)) : { message: renderAccessDenied(ctx.render()), history: undefined };
     // The reply's ts is only known after posting; a bot message is always followed with chat.update.
-    const reply = history ? await ctx.live.draft(history, { kind: "message", channel: event.channel, ts: "" }, hints) : message;
+    const reply: Message = history ? await ctx.live.draft(history, { kind: "message", channel: event.channel, ts: "" }, HINTS) : message;
     const thread_ts = event.thread_ts ?? event.ts;
     let ts: string | undefined;
     await sendSafely(
@@ -23,8 +27,8 @@ export function registerMention(app: App, ctx: ListenerContext): void {
       async () => {
         ts = (await client.chat.postMessage({ channel: event.channel, thread_ts, text: reply.text, blocks: reply.blocks as never, unfurl_links: false })).ts;
       },
-      who,
+      { asker },
     );
-    if (history && ts) await ctx.live.follow(history, { kind: "message", channel: event.channel, ts }, hints);
+    if (history && ts) await ctx.live.follow(history, { kind: "message", channel: event.channel, ts }, HINTS);
   });
 }

@@ -6,7 +6,7 @@
  * be edited, so they are snapshots).
  */
 import type { App } from "@slack/bolt";
-import { describeError } from "../answer.js";
+import { describeError, mayView, type AnswerContext } from "../answer.js";
 import { parseHistoryLink, type HistoryRef } from "../links.js";
 import { renderUnfurl } from "../render/index.js";
 import type { History } from "../sourcedeploy/model.js";
@@ -29,13 +29,20 @@ interface Unfurled {
 const HINTS: LiveHints = { surface: "unfurl", shareButton: false };
 
 export function registerUnfurl(app: App, ctx: ListenerContext): void {
-  app.event("link_shared", async ({ event, client }) => {
+  app.event("link_shared", async ({ event, body, client }) => {
     const links = historyLinks(event.links.map((l) => l.url), ctx);
     if (links.length === 0) return;
     const where = { channel: event.channel, user: event.user, source: event.source };
+    // People of the other organisation in a Slack Connect channel would see every unfurl.
+    if (body.is_ext_shared_channel === true && !ctx.unfurlExternalChannels) {
+      ctx.logger.info(where, "not unfurling in an externally shared channel (UNFURL_EXTERNAL_CHANNELS=false)");
+      return;
+    }
+    const access = ctx.access({ teamId: body.team_id, channelId: event.channel, userId: event.user });
+    if (!access) return;
     const composer = event.source === "composer" && event.unfurl_id !== undefined;
     const locationOf = (url: string): MessageLocation | undefined => (composer ? undefined : { kind: "unfurl", channel: event.channel, ts: event.message_ts, url });
-    const unfurled = await unfurlAll(links, ctx, where, locationOf);
+    const unfurled = await unfurlAll(links, ctx, ctx.answer(access), where, locationOf);
     if (unfurled.length === 0) return;
     const target = composer ? { unfurl_id: event.unfurl_id, source: "composer" as const } : { channel: event.channel, ts: event.message_ts };
     const unfurls = Object.fromEntries(unfurled.map((u) => [u.url, { blocks: u.blocks }]));
@@ -65,6 +72,7 @@ function historyLinks(urls: readonly string[], ctx: ListenerContext): SharedLink
 async function unfurlAll(
   links: readonly SharedLink[],
   ctx: ListenerContext,
+  answer: AnswerContext,
   where: Record<string, unknown>,
   locationOf: (url: string) => MessageLocation | undefined,
 ): Promise<Unfurled[]> {
@@ -73,6 +81,7 @@ async function unfurlAll(
   const fetched = new Map<string, History | undefined>();
   await Promise.all(
     [...distinct].map(async ([k, ref]) => {
+      if (!(await mayView(ref.projectId, answer))) return;
       try {
         fetched.set(k, await ctx.api.getHistory(ref.projectId, ref.historyId));
       } catch (error) {

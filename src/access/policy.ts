@@ -1,0 +1,144 @@
+/**
+ * Who may look up which project (ACCESS_POLICY). Pure: the file is parsed and validated once at
+ * start-up; `decide` answers each lookup.
+ *
+ *   teams: [T0123ABCD]        # workspaces allowed to ask; absent = the installing workspace only
+ *   default: allow            # allow | deny — when no rule matches the asker
+ *   rules:                    # a rule matches when the channel OR the user is listed
+ *     - channels: [C0DEPLOY]
+ *       users: [U0ALICE]
+ *       projects: [41027, "shop-*"]   # ids, or names with * wildcards (case-insensitive)
+ *
+ * A lookup of project P is allowed when a rule that matches the asker lists P, or when no rule
+ * matches the asker and `default` is `allow`; a matching rule that does not list P denies.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+export interface Asker {
+  teamId?: string;
+  channelId?: string;
+  userId?: string;
+}
+
+/** `need_name`: the rules that match the asker list project names, and only the id is known yet. */
+export type Decision = "allow" | "deny" | "need_name";
+
+interface Rule {
+  channels: ReadonlySet<string>;
+  users: ReadonlySet<string>;
+  projectIds: ReadonlySet<string>;
+  namePatterns: readonly RegExp[];
+}
+
+export interface AccessPolicy {
+  /** Workspaces allowed to ask; undefined = the installing workspace only. */
+  teams?: ReadonlySet<string>;
+  defaultDecision: "allow" | "deny";
+  rules: readonly Rule[];
+}
+
+/** Without a policy file: everyone in the installing workspace sees everything. */
+export const OPEN_POLICY: AccessPolicy = { defaultDecision: "allow", rules: [] };
+
+const MAX_POLICY_BYTES = 1024 * 1024;
+const slackId = (prefix: string, what: string) =>
+  z.string().trim().regex(new RegExp(`^[${prefix}][A-Z0-9]{2,30}$`), `must be a Slack ${what} id like ${prefix[0]}0123ABCD`);
+
+const projectEntry = z.union([
+  z.number().int().nonnegative().transform(String),
+  z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
+]);
+
+const ruleSchema = z
+  .object({
+    channels: z.array(slackId("CGD", "channel")).default([]),
+    users: z.array(slackId("UW", "user")).default([]),
+    projects: z.array(projectEntry).default([]),
+  })
+  .strict()
+  .refine((rule) => rule.channels.length + rule.users.length > 0, "a rule needs channels or users to match");
+
+const policySchema = z
+  .object({
+    teams: z.array(slackId("TE", "workspace")).min(1, "list at least one workspace, or leave teams out").optional(),
+    default: z.enum(["allow", "deny"], { error: "must be allow or deny" }).default("allow"),
+    rules: z.array(ruleSchema).default([]),
+  })
+  .strict();
+
+export class AccessPolicyError extends Error {
+  override readonly name = "AccessPolicyError";
+}
+
+function namePattern(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*");
+  return new RegExp(`^${escaped}$`, "i");
+}
+
+function compileRule(rule: z.infer<typeof ruleSchema>): Rule {
+  const ids = rule.projects.filter((p) => /^\d{1,20}$/.test(p));
+  const names = rule.projects.filter((p) => !/^\d{1,20}$/.test(p));
+  return { channels: new Set(rule.channels), users: new Set(rule.users), projectIds: new Set(ids), namePatterns: names.map(namePattern) };
+}
+
+/** Validates a parsed policy document; problems name the path, e.g. `rules[0].users[1]`. */
+export function parseAccessPolicy(document: unknown): AccessPolicy {
+  const parsed = policySchema.safeParse(document ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  - ${formatPath(issue.path) || "(file)"}: ${issue.message}`);
+    throw new AccessPolicyError(["ACCESS_POLICY is invalid:", ...problems].join("\n"));
+  }
+  const { teams, rules } = parsed.data;
+  return { teams: teams ? new Set(teams) : undefined, defaultDecision: parsed.data.default, rules: rules.map(compileRule) };
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`)).join("");
+}
+
+/** Reads a YAML or JSON policy file (YAML is a superset of JSON). */
+export function loadAccessPolicy(path: string): AccessPolicy {
+  let text: string;
+  try {
+    if (statSync(path).size > MAX_POLICY_BYTES) throw new AccessPolicyError(`ACCESS_POLICY ${path} is larger than 1 MB`);
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if (error instanceof AccessPolicyError) throw error;
+    throw new AccessPolicyError(`ACCESS_POLICY: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "read error"})`);
+  }
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    throw new AccessPolicyError(`ACCESS_POLICY: ${path} is not valid YAML or JSON (${(error as Error).message.split("\n")[0]})`);
+  }
+  return parseAccessPolicy(document);
+}
+
+export function isTeamAllowed(policy: AccessPolicy, installingTeam: string | undefined, teamId: string | undefined): boolean {
+  if (teamId === undefined) return false;
+  return policy.teams ? policy.teams.has(teamId) : teamId === installingTeam;
+}
+
+function matchingRules(policy: AccessPolicy, asker: Asker): Rule[] {
+  return policy.rules.filter(
+    (rule) => (asker.channelId !== undefined && rule.channels.has(asker.channelId)) || (asker.userId !== undefined && rule.users.has(asker.userId)),
+  );
+}
+
+/** True when some projects may be refused to this asker (so "not found" must not be told apart). */
+export function isRestricted(policy: AccessPolicy, asker: Asker): boolean {
+  return matchingRules(policy, asker).length > 0 || policy.defaultDecision === "deny";
+}
+
+export function decide(policy: AccessPolicy, asker: Asker, project: { id: string; name?: string }): Decision {
+  const rules = matchingRules(policy, asker);
+  if (rules.length === 0) return policy.defaultDecision;
+  if (rules.some((rule) => rule.projectIds.has(project.id))) return "allow";
+  const patterns = rules.flatMap((rule) => rule.namePatterns);
+  if (patterns.length === 0) return "deny";
+  if (project.name === undefined) return "need_name";
+  return patterns.some((pattern) => pattern.test(project.name!)) ? "allow" : "deny";
+}

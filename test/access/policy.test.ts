@@ -1,0 +1,101 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { AccessPolicyError, OPEN_POLICY, decide, isRestricted, isTeamAllowed, loadAccessPolicy, parseAccessPolicy } from "../../src/access/policy.js";
+
+const policy = parseAccessPolicy({
+  teams: ["T0123ABCD", "T0PARTNER"],
+  default: "deny",
+  rules: [
+    { channels: ["C0DEPLOY"], users: ["U0ALICE"], projects: [41027, "shop-*"] },
+    { users: ["U0BOB"], projects: ["catalog-svc"] },
+    { channels: ["C0NOTHING"], projects: [] },
+  ],
+});
+
+describe("access policy: decide", () => {
+  it("allows a project a matching rule lists by id, from the channel or the user", () => {
+    expect(decide(policy, { channelId: "C0DEPLOY", userId: "U0SOMEONE" }, { id: "41027" })).toBe("allow");
+    expect(decide(policy, { channelId: "C0ELSEWHERE", userId: "U0ALICE" }, { id: "41027" })).toBe("allow");
+  });
+
+  it("matches names with * wildcards, case-insensitively, and asks for the name when only the id is known", () => {
+    const alice = { userId: "U0ALICE" };
+    expect(decide(policy, alice, { id: "5", name: "shop-web" })).toBe("allow");
+    expect(decide(policy, alice, { id: "5", name: "SHOP-api" })).toBe("allow");
+    expect(decide(policy, alice, { id: "5", name: "workshop-api" })).toBe("deny");
+    expect(decide(policy, alice, { id: "5" })).toBe("need_name");
+  });
+
+  it("denies a project that the matching rules do not list, even when default would allow", () => {
+    const open = parseAccessPolicy({ default: "allow", rules: [{ users: ["U0BOB"], projects: ["catalog-svc"] }] });
+    expect(decide(open, { userId: "U0BOB" }, { id: "41027", name: "shop-api" })).toBe("deny");
+    expect(decide(open, { userId: "U0CAROL" }, { id: "41027", name: "shop-api" })).toBe("allow");
+  });
+
+  it("uses the default when no rule matches the asker", () => {
+    expect(decide(policy, { userId: "U0CAROL", channelId: "C0RANDOM" }, { id: "41027", name: "shop-api" })).toBe("deny");
+    expect(decide(OPEN_POLICY, { userId: "U0CAROL" }, { id: "1" })).toBe("allow");
+  });
+
+  it("a rule with no projects denies everything to those it matches", () => {
+    expect(decide(policy, { channelId: "C0NOTHING" }, { id: "41027", name: "shop-api" })).toBe("deny");
+  });
+
+  it("treats a regex metacharacter in a name pattern literally", () => {
+    const p = parseAccessPolicy({ rules: [{ users: ["U0X"], projects: ["a.b*"] }] });
+    expect(decide(p, { userId: "U0X" }, { id: "1", name: "a.b-1" })).toBe("allow");
+    expect(decide(p, { userId: "U0X" }, { id: "1", name: "axb-1" })).toBe("deny");
+  });
+
+  it("knows which askers are restricted", () => {
+    expect(isRestricted(OPEN_POLICY, { userId: "U0ANY" })).toBe(false);
+    expect(isRestricted(policy, { userId: "U0CAROL" })).toBe(true);
+    const open = parseAccessPolicy({ rules: [{ users: ["U0BOB"], projects: [1] }] });
+    expect(isRestricted(open, { userId: "U0CAROL" })).toBe(false);
+    expect(isRestricted(open, { userId: "U0BOB" })).toBe(true);
+  });
+});
+
+describe("access policy: teams", () => {
+  it("without teams, only the installing workspace may ask", () => {
+    expect(isTeamAllowed(OPEN_POLICY, "T0HOME", "T0HOME")).toBe(true);
+    expect(isTeamAllowed(OPEN_POLICY, "T0HOME", "T0OTHER")).toBe(false);
+    expect(isTeamAllowed(OPEN_POLICY, "T0HOME", undefined)).toBe(false);
+  });
+
+  it("with teams, exactly the listed workspaces may ask", () => {
+    expect(isTeamAllowed(policy, "T0HOME", "T0PARTNER")).toBe(true);
+    expect(isTeamAllowed(policy, "T0HOME", "T0HOME")).toBe(false);
+  });
+});
+
+describe("access policy: validation", () => {
+  it.each([
+    [{ default: "maybe" }, /default: must be allow or deny/],
+    [{ rules: [{ projects: [1] }] }, /rules\[0\]: a rule needs channels or users/],
+    [{ rules: [{ users: ["alice"], projects: [1] }] }, /rules\[0\]\.users\[0\]: must be a Slack user id/],
+    [{ teams: [] }, /teams: list at least one workspace/],
+    [{ rule: [] }, /Unrecognized key/i],
+    [{ rules: [{ users: ["U0A"], projects: [""] }] }, /rules\[0\]\.projects\[0\]/],
+    [[1, 2], /\(file\)/],
+  ])("rejects %j with a message naming the path", (document, expected) => {
+    expect(() => parseAccessPolicy(document)).toThrow(AccessPolicyError);
+    expect(() => parseAccessPolicy(document)).toThrow(expected);
+  });
+
+  it("reads YAML and JSON files, and explains unreadable or invalid ones", () => {
+    const dir = mkdtempSync(join(tmpdir(), "policy-"));
+    const yaml = join(dir, "policy.yml");
+    writeFileSync(yaml, "teams: [T0123ABCD]\ndefault: deny\nrules:\n  - channels: [C0DEPLOY]\n    projects: [41027, \"shop-*\"]\n");
+    expect(decide(loadAccessPolicy(yaml), { channelId: "C0DEPLOY" }, { id: "41027" })).toBe("allow");
+    const json = join(dir, "policy.json");
+    writeFileSync(json, JSON.stringify({ default: "deny" }));
+    expect(loadAccessPolicy(json).defaultDecision).toBe("deny");
+    const broken = join(dir, "broken.yml");
+    writeFileSync(broken, "rules: [\n");
+    expect(() => loadAccessPolicy(broken)).toThrow(/not valid YAML or JSON/);
+    expect(() => loadAccessPolicy(join(dir, "missing.yml"))).toThrow(/cannot read .*missing\.yml \(ENOENT\)/);
+  });
+});

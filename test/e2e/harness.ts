@@ -8,17 +8,16 @@ import { once } from "node:events";
 import net from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { startFakeSlack, type FakeSlack } from "../fakes/slack-fake.js";
+import { startFakeSlack, type FakeSlack, type RecordedCall } from "../fakes/slack-fake.js";
 import { startFakeSourceDeploy, type FakeSourceDeploy, type FakeSourceDeployOptions } from "../fakes/sourcedeploy-fake.js";
+import { TEST_ACCESS_KEY, TEST_BOT_TOKEN, TEST_SECRET_KEY, TEST_SIGNING_SECRET, SecretLeakError, findLeaks, logTexts, secretsOf, slackCallTexts, sourceDeployRequestTexts, type Leak } from "./secrets.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const FORM = "application/x-www-form-urlencoded";
 export const JSON_TYPE = "application/json";
 
-export const TEST_SIGNING_SECRET = "test-signing-secret-0123456789abcdef";
-export const TEST_BOT_TOKEN = "xoxb-0000000000-test-bot-token";
-export const TEST_ACCESS_KEY = "AKTESTACCESS";
-export const TEST_SECRET_KEY = "test-ncp-secret-key-do-not-log";
+// The test secrets live in secrets.ts (the scan's list); re-exported here for the tests.
+export { TEST_ACCESS_KEY, TEST_APP_TOKEN, TEST_BOT_TOKEN, TEST_SECRET_KEY, TEST_SIGNING_SECRET } from "./secrets.js";
 
 // ---------------------------------------------------------------------------------------------
 // Signing
@@ -265,6 +264,10 @@ export interface RunningApp {
   postSigned(body: string, contentType?: string, options?: SignOptions): Promise<AppResponse>;
   /** Undefined while running. */
   exitStatus(): ExitStatus | undefined;
+  /**
+   * Stops the process, then (on the first call) scans its output for the secrets it was given and
+   * throws a SecretLeakError if any line contains one.
+   */
   stop(signal?: NodeJS.Signals): Promise<ExitStatus>;
 }
 
@@ -332,6 +335,11 @@ function collectLines(child: ChildProcess, logs: string[]): void {
   }
 }
 
+/** Resolves once the process has exited and its stdout/stderr are closed (every line collected). */
+function closedPromise(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => child.once("close", () => resolve()));
+}
+
 function exitPromise(child: ChildProcess): Promise<ExitStatus> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
@@ -368,6 +376,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   collectLines(child, logs);
   let exit: ExitStatus | undefined;
   const exited = exitPromise(child).then((status) => (exit = status));
+  const closed = closedPromise(child);
   child.on("error", (error) => logs.push(`[harness] spawn error: ${error.message}`));
 
   try {
@@ -384,12 +393,23 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const post = async (path: string, body: string, headers: Record<string, string> = {}) =>
     toResponse(await fetch(`${url}${path}`, { method: "POST", body, headers, signal: AbortSignal.timeout(10_000) }));
 
-  const stop = async (signal: NodeJS.Signals = "SIGTERM"): Promise<ExitStatus> => {
+  const stopProcess = async (signal: NodeJS.Signals): Promise<ExitStatus> => {
     if (exit) return exit;
     child.kill(signal);
     const timer = setTimeout(() => child.kill("SIGKILL"), KILL_AFTER_MS);
     const status = await exited;
     clearTimeout(timer);
+    return status;
+  };
+
+  let scanned = false;
+  const stop = async (signal: NodeJS.Signals = "SIGTERM"): Promise<ExitStatus> => {
+    const status = await stopProcess(signal);
+    if (scanned) return status;
+    scanned = true;
+    await Promise.race([closed, sleep(1000)]);
+    const leaks = findLeaks(logTexts(logs), secretsOf(options.env));
+    if (leaks.length > 0) throw new SecretLeakError(leaks);
     return status;
   };
 
@@ -440,6 +460,10 @@ export interface Stack {
   sourceDeploy: FakeSourceDeploy;
   /** The env the app was started with. */
   env: Record<string, string | undefined>;
+  /**
+   * Stops the app and both fakes, then scans the app's output and every payload that reached the
+   * fakes for secrets (see secrets.ts); a leak throws a SecretLeakError listing where.
+   */
   stop(): Promise<ExitStatus>;
 }
 
@@ -466,20 +490,42 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     slack = await startFakeSlack();
     const env = { ...stackEnv(slack, sourceDeploy), ...options.env };
     const app = await startApp({ env, healthTimeoutMs: options.healthTimeoutMs, entry: options.entry });
-    const fakeSlack = slack;
+    const { slack: fakeSlack, callsSeen } = keepingCalls(slack);
     return {
       app,
       slack: fakeSlack,
       sourceDeploy,
       env,
       stop: async () => {
-        const exit = await app.stop();
-        await Promise.all([fakeSlack.close(), sourceDeploy.close()]);
-        return exit;
+        let exit: ExitStatus | undefined;
+        let logLeaks: readonly Leak[] = [];
+        try {
+          exit = await app.stop();
+        } catch (error) {
+          if (!(error instanceof SecretLeakError)) throw error;
+          logLeaks = error.leaks;
+          exit = app.exitStatus();
+        } finally {
+          await Promise.all([fakeSlack.close(), sourceDeploy.close()]);
+        }
+        const payloads = [...slackCallTexts(callsSeen()), ...sourceDeployRequestTexts(sourceDeploy.requests)];
+        const leaks = [...logLeaks, ...findLeaks(payloads, secretsOf(env))];
+        if (leaks.length > 0) throw new SecretLeakError(leaks);
+        return exit ?? { code: null, signal: null };
       },
     };
   } catch (error) {
     await Promise.all([slack?.close(), sourceDeploy.close()]);
     throw error;
   }
+}
+
+/** The fake Slack, but `reset()` keeps what it forgets for the secrets scan at stop. */
+function keepingCalls(slack: FakeSlack): { slack: FakeSlack; callsSeen: () => RecordedCall[] } {
+  const forgotten: RecordedCall[] = [];
+  const reset = () => {
+    forgotten.push(...slack.calls());
+    slack.reset();
+  };
+  return { slack: { ...slack, reset }, callsSeen: () => [...forgotten, ...slack.calls()] };
 }

@@ -44,8 +44,13 @@ const ID = /^\d{1,20}$/;
 const DIGITS = /^\d+$/;
 const PROJECT_NAME = /^[\p{L}\p{Nd}_.-]{1,100}$/u;
 
+/** Invisible formatting characters (zero-width spaces, direction marks, BOM) that copy-paste brings along. */
+const INVISIBLE = /\p{Cf}/gu;
+
 export function parseCommand(text: string, options: LinkOptions): Command {
-  const trimmed = typeof text === "string" ? text.trim() : "";
+  const raw = typeof text === "string" ? text : "";
+  if (raw.length > MAX_COMMAND_LENGTH * 10) return invalid(raw.trim(), "too_long");
+  const trimmed = raw.replace(INVISIBLE, "").trim();
   if (trimmed.length > MAX_COMMAND_LENGTH) return invalid(trimmed, "too_long");
   const body = trimmed.replace(LEADING_MENTION, "").trim();
   const tokens = tokenize(body);

@@ -105,7 +105,6 @@ describe("parseCommand: invalid", () => {
     ["keyword in the project position", "help 903344"],
     ["project name with a slash", "shop/api 903344"],
     ["project name with a space inside <>", "<shop api> 1"],
-    ["project name with an RTL override", "shop\u202eipa 1"],
     ["special mention", "<!channel>"],
     ["channel reference", "<#C123|general> 1"],
     ["unrecognized link", "https://example.com/project/41027/history/903344"],
@@ -199,5 +198,20 @@ describe("resolveProjectName", () => {
 
   it("does not match in the middle of a name", () => {
     expect(resolveProjectName("api", projects)).toEqual({ kind: "none" });
+  });
+});
+
+describe("parseCommand: invisible characters from copy-paste", () => {
+  it("drops an RTL override, so it can neither spoof a name nor reach an echo", () => {
+    expect(parse("shop\u202eipa 1")).toEqual({ kind: "history", project: { by: "name", name: "shopipa" }, historyId: "1" });
+    expect(parse("shop\u202eipa/x 1")).toEqual({ kind: "invalid", input: "shopipa/x 1", reason: "unrecognized" });
+  });
+
+  it.each(["41027 903344\u200b", "\u200e41027 903344", "\ufeff41027\u200d 903344", "41027\u2060 903344"])("ignores them in %j", (text) => {
+    expect(parseCommand(text, { apiBaseUrl: "https://vpcsourcedeploy.apigw.ntruss.com/api/v1", extraPatterns: [] })).toEqual({
+      kind: "history",
+      project: { by: "id", id: "41027" },
+      historyId: "903344",
+    });
   });
 });

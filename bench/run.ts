@@ -1,12 +1,17 @@
 /** `npm run bench`: runs every benchmark in one run and prints one table of figures. */
 import { commandLatencyFigures } from "./command-latency.js";
 import { machine, printTable, type Figure } from "./lib.js";
+import { memoryAndHttpFigures } from "./memory.js";
 import { renderFigures } from "./render.js";
+import { startupFigures } from "./startup.js";
 import { watchFigures } from "./watch.js";
 
 const figures: Figure[] = [];
 figures.push(...renderFigures());
 figures.push(...(await commandLatencyFigures()));
+figures.push(...(await startupFigures()));
+const { memory, http } = await memoryAndHttpFigures(Number(process.env.BENCH_HTTP_SECONDS) || 10);
+figures.push(...http, ...memory);
 figures.push(...(await watchFigures(Number(process.env.BENCH_WATCH_SECONDS) || 30)));
 
 console.log(`machine: ${machine()}`);

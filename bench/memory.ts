@@ -1,0 +1,48 @@
+/**
+ * Resident memory (VmRSS from /proc/<pid>/status, the same outside view for both) of the real app
+ * and the bare Bolt baseline: idle after start-up, and after the HTTP bench (bench/http.ts) has run
+ * against both. Goal: ≤ 1.3× bare Bolt. Runs the HTTP bench, so it prints its figures too.
+ *
+ *   npm run build && node --import tsx bench/memory.ts [--seconds 10]
+ */
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { httpFigures, runHttpBench, withTargets, type Targets } from "./http.js";
+import { goalNote, machine, mib, printTable, ratio, rssBytes, sleep, type Figure } from "./lib.js";
+
+const GOAL = 1.3;
+const SETTLE_MS = 1000;
+
+interface Rss {
+  app: number;
+  bare: number;
+}
+
+async function settledRss(targets: Targets): Promise<Rss> {
+  await sleep(SETTLE_MS);
+  return { app: rssBytes(targets.app.pid), bare: rssBytes(targets.bare.pid) };
+}
+
+function rssFigures(when: string, rss: Rss): Figure[] {
+  return [
+    { bench: "memory", metric: `bare Bolt RSS ${when}`, value: mib(rss.bare), note: "baseline" },
+    { bench: "memory", metric: `app RSS ${when}`, value: `${mib(rss.app)} (${ratio(rss.app, rss.bare)})`, note: goalNote(rss.app / rss.bare, GOAL, "max") },
+  ];
+}
+
+/** Memory figures, and the HTTP bench figures from the load run between the two readings. */
+export function memoryAndHttpFigures(seconds = 10): Promise<{ memory: Figure[]; http: Figure[] }> {
+  return withTargets(async (targets) => {
+    const idle = await settledRss(targets);
+    const runs = await runHttpBench(targets, seconds);
+    const loaded = await settledRss(targets);
+    return { memory: [...rssFigures("idle", idle), ...rssFigures("after the http bench", loaded)], http: httpFigures(runs, seconds) };
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const { values } = parseArgs({ options: { seconds: { type: "string", default: "10" } } });
+  const figures = await memoryAndHttpFigures(Number(values.seconds) || 10);
+  console.log(machine());
+  printTable([...figures.memory, ...figures.http]);
+}

@@ -46,6 +46,12 @@ export interface AnswerContext {
   render: RenderOptions;
   logger: Logger;
   access?: ProjectAccess;
+  /** How a history's detail is drawn; Slack listeners draw it as a live message. Default renderHistory. */
+  detail?: (history: History) => Message | Promise<Message>;
+}
+
+async function drawDetail(history: History, context: AnswerContext): Promise<Answer> {
+  return { message: context.detail ? await context.detail(history) : renderHistory(history, context.render), history };
 }
 
 /** A lookup the access policy refuses; rendered as a polite refusal that reveals nothing. */
@@ -81,7 +87,7 @@ function failure(error: unknown, context: AnswerContext, fields: Record<string, 
 
 async function answer(command: Command, context: AnswerContext): Promise<Answer> {
   const { api, render } = context;
-  const detail = (history: History): Answer => ({ message: renderHistory(history, render), history });
+  const detail = (history: History) => drawDetail(history, context);
   switch (command.kind) {
     case "help":
       return { message: renderHelp(render) };
@@ -111,7 +117,7 @@ export async function answerHistory(projectId: string, historyId: string, contex
   try {
     await authorize({ id: projectId }, context);
     const history = await context.api.getHistory(projectId, historyId);
-    return { message: renderHistory(history, context.render), history };
+    return await drawDetail(history, context);
   } catch (error) {
     return { message: failure(error, context, { projectId, historyId }) };
   }

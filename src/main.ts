@@ -29,10 +29,10 @@ function configOrExit(): Config {
   }
 }
 
-function policyOrExit(config: Config): AccessPolicy {
+async function policyOrExit(config: Config): Promise<AccessPolicy> {
   if (!config.accessPolicyPath) return OPEN_POLICY;
   try {
-    return loadAccessPolicy(config.accessPolicyPath);
+    return await loadAccessPolicy(config.accessPolicyPath);
   } catch (error) {
     exit(error instanceof AccessPolicyError ? error.message : `ACCESS_POLICY: ${String(error)}`);
   }
@@ -72,7 +72,7 @@ function onShutdown(running: RunningSlackApp, source: SourceDeploySource, logger
 
 async function main(): Promise<void> {
   const config = configOrExit();
-  const policy = policyOrExit(config);
+  const policy = await policyOrExit(config);
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   process.on("unhandledRejection", (reason) => logger.error({ err: String(reason) }, "unhandled rejection"));
   const source = createSourceDeploy(config, logger);
@@ -95,6 +95,11 @@ async function main(): Promise<void> {
     `deploy-history started in ${running.mode === "socket" ? "Socket Mode" : "HTTP mode"} on port ${running.port}${source.demo ? " with demo data (no NCP keys)" : ""}`,
   );
   onShutdown(running, source, logger);
+  await running.ready.catch((error: unknown) => {
+    logger.error({ err: error instanceof Error ? error.message : String(error) }, "start-up failed");
+    logger.flush();
+    exit(`deploy-history could not start: ${error instanceof Error ? error.message : String(error)}`);
+  });
 }
 
 void main();

@@ -13,7 +13,6 @@
  * matches the asker and `default` is `allow`; a matching rule that does not list P denies.
  */
 import { readFileSync, statSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
 export interface Asker {
@@ -98,8 +97,8 @@ function formatPath(path: readonly PropertyKey[]): string {
   return path.map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`)).join("");
 }
 
-/** Reads a YAML or JSON policy file (YAML is a superset of JSON). */
-export function loadAccessPolicy(path: string): AccessPolicy {
+/** Reads a YAML or JSON policy file (YAML is a superset of JSON); the parser loads only when needed. */
+export async function loadAccessPolicy(path: string): Promise<AccessPolicy> {
   let text: string;
   try {
     if (statSync(path).size > MAX_POLICY_BYTES) throw new AccessPolicyError(`ACCESS_POLICY ${path} is larger than 1 MB`);
@@ -108,6 +107,7 @@ export function loadAccessPolicy(path: string): AccessPolicy {
     if (error instanceof AccessPolicyError) throw error;
     throw new AccessPolicyError(`ACCESS_POLICY: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "read error"})`);
   }
+  const { parse: parseYaml } = await import("yaml");
   let document: unknown;
   try {
     document = parseYaml(text);

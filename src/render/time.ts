@@ -2,15 +2,33 @@
  * Times as Slack date tokens (each viewer sees their own zone) with a fallback in the configured
  * zone, and short localized durations ("2m 3s" / "2분 3초").
  */
-import { differenceInSeconds, format } from "date-fns";
+import { differenceInSeconds } from "date-fns/differenceInSeconds";
+import { format } from "date-fns/format";
 import { tz } from "@date-fns/tz";
+import { LRUCache } from "lru-cache";
 import type { Catalogue } from "./i18n.js";
 
 export function isValidDate(date: Date | undefined): date is Date {
   return date !== undefined && Number.isFinite(date.getTime());
 }
 
+/**
+ * Zone-aware formatting costs ~10 µs a call and a message has a dozen dates that repeat each time
+ * the same deployment is rendered again (Refresh, live updates), so results are memoized.
+ */
+const formatted = new LRUCache<string, string>({ max: 20_000 });
+
 function formatIn(date: Date, pattern: string, timeZone: string): string {
+  const key = `${date.getTime()}|${pattern}|${timeZone}`;
+  let text = formatted.get(key);
+  if (text === undefined) {
+    text = formatUncached(date, pattern, timeZone);
+    formatted.set(key, text);
+  }
+  return text;
+}
+
+function formatUncached(date: Date, pattern: string, timeZone: string): string {
   try {
     return format(date, pattern, { in: tz(timeZone) });
   } catch {

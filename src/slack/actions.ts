@@ -14,6 +14,7 @@ import {
   decodeTargetsPageRef,
   renderAccessDenied,
   renderError,
+  renderHistory,
   renderTargetsModal,
   type HistoryRef,
   type TargetsPageRef,
@@ -21,10 +22,13 @@ import {
 import type { ListenerContext } from "./context.js";
 import type { LiveHints } from "./live.js";
 import { responseUrlLocation } from "./live.js";
+import { respondTo } from "./response-url.js";
 import { sendSafely, slackErrorCode } from "./safely.js";
+import type { History } from "../sourcedeploy/model.js";
 import type { MessageLocation } from "../watch/index.js";
 
-type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+type ButtonArgs = Omit<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, "respond"> & AllMiddlewareArgs & { respond: Respond };
+type Respond = (payload: object) => Promise<void>;
 
 const ID = /^\d{1,20}$/;
 
@@ -68,38 +72,42 @@ export function registerActions(app: App, ctx: ListenerContext): void {
         return;
       }
       ctx.logger.info({ asker, action: args.action.action_id, value }, "button");
-      const access = ctx.access(asker);
-      if (!access) return void (await ephemeral(args.respond, renderAccessDenied(ctx.render())));
-      await handle(args, value, access);
+      // Our own response_url client (undici) instead of Bolt's fetch-based respond; a button in a modal has none.
+      const url = body.response_url;
+      const respond: Respond = url ? (payload) => respondTo(url, payload) : async () => undefined;
+      const access = await ctx.access(asker);
+      if (!access) return void (await ephemeral(respond, renderAccessDenied(ctx.render())));
+      await handle({ ...args, respond }, value, access);
     });
   }
-  const ephemeral = (respond: ButtonArgs["respond"], message: object) =>
+  const ephemeral = (respond: Respond, message: object) =>
     sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", replace_original: false, ...message }));
 
   button(ACTION_IDS.refresh, historyValue, async ({ body, respond }, ref, access) => {
     const ephemeral = body.container?.is_ephemeral === true;
     const hints: LiveHints = { surface: "detail", shareButton: ephemeral };
-    const { message, history } = await answerHistory(ref.projectId, ref.historyId, ctx.answer(access, { shareButton: hints.shareButton }));
     const location = refreshedLocation(body, ephemeral);
-    const reply = history && location ? await ctx.live.draft(history, location, hints) : message;
+    const detail = location ? (history: History) => ctx.live.draft(history, location, hints) : undefined;
+    const { message: reply, history } = await answerHistory(ref.projectId, ref.historyId, { ...ctx.answer(access, { shareButton: hints.shareButton }), detail });
     const sent = await sendSafely(ctx.logger, "respond", () => respond({ replace_original: true, ...reply }));
     if (sent && history && location) await ctx.live.follow(history, location, hints);
   });
 
   button(ACTION_IDS.share, historyValue, async ({ body, client, respond }, ref, access) => {
     const hints: LiveHints = { surface: "detail", shareButton: false };
-    const { message, history } = await answerHistory(ref.projectId, ref.historyId, ctx.answer(access, { shareButton: hints.shareButton }));
     const channel = body.channel?.id;
-    if (!history || !channel) return void (await ephemeral(respond, message));
     // A bot message can be edited for as long as the deployment runs; where the bot may not post
     // (not a member of a private channel, a DM), the response_url posts a snapshot instead.
-    const draft = await ctx.live.draft(history, { kind: "message", channel, ts: "" }, hints);
+    const detail = channel ? (history: History) => ctx.live.draft(history, { kind: "message", channel, ts: "" }, hints) : undefined;
+    const { message: draft, history } = await answerHistory(ref.projectId, ref.historyId, { ...ctx.answer(access, { shareButton: hints.shareButton }), detail });
+    if (!history || !channel) return void (await ephemeral(respond, draft));
     try {
       const posted = await client.chat.postMessage({ channel, text: draft.text, blocks: draft.blocks as never, unfurl_links: false });
       if (posted.ts) await ctx.live.follow(history, { kind: "message", channel, ts: posted.ts }, hints);
     } catch (error) {
       ctx.logger.info({ channel, ...ref, slackError: slackErrorCode(error) }, "share: chat.postMessage refused, sharing through response_url");
-      await sendSafely(ctx.logger, "respond", () => respond({ response_type: "in_channel", replace_original: false, ...message }));
+      const snapshot = renderHistory(history, ctx.render());
+      await sendSafely(ctx.logger, "respond", () => respond({ response_type: "in_channel", replace_original: false, ...snapshot }));
     }
   });
 

@@ -23,6 +23,8 @@ import { registerUnfurl } from "./unfurl.js";
 export interface RunningSlackApp {
   mode: SlackMode;
   port: number;
+  /** Resolves once Slack has accepted the bot token (auth.test); rejects with a readable reason. */
+  ready: Promise<void>;
   /** Stops accepting requests, waits for in-flight work up to `graceMs`, then closes. */
   stop(graceMs: number): Promise<void>;
 }
@@ -31,7 +33,8 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
   const mode = slackMode(config);
   const inFlight = new Set<Promise<unknown>>();
   const startedAt = Date.now();
-  const installingTeam = await installingWorkspace(config);
+  // auth.test runs while the app starts listening; access checks wait for it, start-up does not.
+  const installingTeam = installingWorkspace(config);
   const ctx = createListenerContext({ config, api: source.api, demo: source.demo, policy, installingTeam, logger });
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
@@ -53,6 +56,8 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
     logger: boltLogger(logger),
     clientOptions: { slackApiUrl: slackApiUrl(config) },
     customRoutes: [health],
+    // No listener reads conversation state; Bolt's store would run on every request.
+    convoStore: false,
     ...(mode === "socket"
       ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port } }
       : { signingSecret: config.slack.signingSecret, endpoints: "/slack/events" }),
@@ -72,7 +77,6 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
     logger.error({ err: { name: error.name, code: error.code, message: error.message } }, "unhandled listener error");
   });
 
-  logger.info({ installingTeam, teams: policy.teams ? [...policy.teams] : "installing workspace only", rules: policy.rules.length, default: policy.defaultDecision }, "access policy");
   registerSlashCommand(app, ctx);
   registerUnfurl(app, ctx);
   registerMention(app, ctx);
@@ -80,9 +84,13 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
 
   await app.start(port);
 
+  const ready = installingTeam.then((team) => {
+    logger.info({ installingTeam: team, teams: policy.teams ? [...policy.teams] : "installing workspace only", rules: policy.rules.length, default: policy.defaultDecision }, "access policy");
+  });
   return {
     mode,
     port,
+    ready,
     async stop(graceMs) {
       await withTimeout(app.stop(), graceMs).catch((error: unknown) => logger.warn({ err: String(error) }, "stopping the receiver failed"));
       await withTimeout(Promise.allSettled([...inFlight]), graceMs);

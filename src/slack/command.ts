@@ -5,28 +5,31 @@
 import type { App } from "@slack/bolt";
 import { answerCommand } from "../answer.js";
 import { parseCommand } from "../command.js";
+import type { History } from "../sourcedeploy/model.js";
 import { renderAccessDenied } from "../render/index.js";
 import type { ListenerContext } from "./context.js";
 import { responseUrlLocation, type LiveHints } from "./live.js";
+import { respondTo } from "./response-url.js";
 import { sendSafely } from "./safely.js";
 
 export const COMMAND_NAME = "/deploy-history";
 
 export function registerSlashCommand(app: App, ctx: ListenerContext): void {
-  app.command(COMMAND_NAME, async ({ ack, command, respond }) => {
+  app.command(COMMAND_NAME, async ({ ack, command }) => {
+    const respond = (payload: object) => respondTo(command.response_url, payload);
     await ack();
     const asker = { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id };
     const parsed = parseCommand(command.text ?? "", ctx.linkOptions);
     ctx.logger.info({ asker, command: parsed.kind }, "slash command");
-    const access = ctx.access(asker);
+    const access = await ctx.access(asker);
     if (!access) {
       await sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", ...renderAccessDenied(ctx.render()) }), { asker });
       return;
     }
-    const { message, history } = await answerCommand(parsed, ctx.answer(access, { shareButton: true }));
     const location = responseUrlLocation(command.response_url);
     const hints: LiveHints = { surface: "detail", shareButton: true };
-    const reply = history ? await ctx.live.draft(history, location, hints) : message;
+    const detail = (history: History) => ctx.live.draft(history, location, hints);
+    const { message: reply, history } = await answerCommand(parsed, { ...ctx.answer(access, { shareButton: true }), detail });
     const sent = await sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", ...reply }), { asker });
     if (sent && history) await ctx.live.follow(history, location, hints);
   });

@@ -17,7 +17,7 @@ export interface ListenerContext {
   /** Render options with "now" taken at call time. */
   render(extra?: Partial<RenderOptions>): RenderOptions;
   /** The asker's view of the access policy, or undefined when their workspace may not ask at all. */
-  access(asker: Asker): ProjectAccess | undefined;
+  access(asker: Asker): Promise<ProjectAccess | undefined>;
   answer(access: ProjectAccess, extra?: Partial<RenderOptions>): AnswerContext;
 }
 
@@ -26,8 +26,8 @@ export interface ContextOptions {
   api: SourceDeployApi;
   demo: boolean;
   policy: AccessPolicy;
-  /** The workspace the bot is installed in (auth.test). */
-  installingTeam: string | undefined;
+  /** The workspace the bot is installed in (auth.test, which runs while the app starts listening). */
+  installingTeam: Promise<string | undefined>;
   logger: Logger;
 }
 
@@ -44,8 +44,9 @@ export function createListenerContext({ config, api, demo, policy, installingTea
     now: new Date(),
     ...extra,
   });
-  const access = (asker: Asker): ProjectAccess | undefined => {
-    if (!isTeamAllowed(policy, installingTeam, asker.teamId)) {
+  const access = async (asker: Asker): Promise<ProjectAccess | undefined> => {
+    const home = await installingTeam.catch(() => undefined);
+    if (!isTeamAllowed(policy, home, asker.teamId)) {
       logger.warn({ asker }, "request from a workspace that may not use this app refused");
       return undefined;
     }

@@ -8,13 +8,13 @@
  *   message says it updates only a few times and the last update asks for Refresh.
  */
 import { webApi } from "@slack/bolt";
-import { request } from "undici";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { renderHistory, renderUnfurl, type RenderOptions } from "../render/index.js";
 import type { LiveNote } from "../render/options.js";
 import { isTerminalHistoryStatus, type History, type SourceDeployApi } from "../sourcedeploy/model.js";
 import { MemoryWatchStore, Watcher, type DeliveryResult, type MessageLocation, type PollState, type RenderedMessage, type Watch } from "../watch/index.js";
+import { postToResponseUrl } from "./response-url.js";
 import { slackErrorCode } from "./safely.js";
 import { quietWebLogger, slackApiUrl } from "./slack-api.js";
 
@@ -63,15 +63,27 @@ export function createLiveUpdates(config: Config, api: SourceDeployApi, renderOp
   const log = logger.child({ component: "live" });
   const web = new webApi.WebClient(config.slack.botToken, { slackApiUrl: slackApiUrl(config), rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logger: quietWebLogger });
 
-  const draw = (history: History, hints: LiveHints, live: LiveNote | undefined): RenderedMessage => {
+  const drawNow = (history: History, hints: LiveHints, live: LiveNote | undefined): RenderedMessage => {
     const options = renderOptions({ shareButton: hints.shareButton, live });
     return hints.surface === "unfurl" ? renderUnfurl(history, options) : renderHistory(history, options);
+  };
+  // A finished history never changes and the history cache hands out the same object each time,
+  // so its drawings (which do not depend on "now": running time is an {ago} token) are kept with it.
+  const finished = new WeakMap<History, Map<string, RenderedMessage>>();
+  const draw = (history: History, hints: LiveHints, live: LiveNote | undefined): RenderedMessage => {
+    if (live !== undefined || !isTerminalHistoryStatus(history.status)) return drawNow(history, hints, live);
+    const drawings = finished.get(history) ?? new Map<string, RenderedMessage>();
+    finished.set(history, drawings);
+    const key = `${hints.surface}:${hints.shareButton}`;
+    let message = drawings.get(key);
+    if (!message) drawings.set(key, (message = drawNow(history, hints, undefined)));
+    return message;
   };
 
   const deliver = async (watch: Watch, message: RenderedMessage): Promise<DeliveryResult> => {
     const location = watch.location;
     try {
-      if (location.kind === "response_url") return await postToResponseUrl(location.url, message);
+      if (location.kind === "response_url") return await replaceThroughResponseUrl(location.url, message);
       if (location.kind === "message") {
         await web.chat.update({ channel: location.channel, ts: location.ts, text: message.text, blocks: message.blocks as never });
       } else {
@@ -125,16 +137,9 @@ function classify(error: unknown): DeliveryResult {
   return { kind: "failed", reason: code ?? (error instanceof Error ? error.message : String(error)) };
 }
 
-async function postToResponseUrl(url: string, message: RenderedMessage): Promise<DeliveryResult> {
-  const res = await request(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ replace_original: true, text: message.text, blocks: message.blocks }),
-    headersTimeout: 10_000,
-    bodyTimeout: 10_000,
-  });
-  await res.body.dump();
-  if (res.statusCode === 404 || res.statusCode === 410) return { kind: "gone" };
-  if (res.statusCode === 429) return { kind: "retry_after", ms: Math.max(1, Number(res.headers["retry-after"]) || 1) * 1000 };
-  return res.statusCode < 300 ? { kind: "ok" } : { kind: "failed", reason: `response_url answered ${res.statusCode}` };
+async function replaceThroughResponseUrl(url: string, message: RenderedMessage): Promise<DeliveryResult> {
+  const { status, retryAfterMs } = await postToResponseUrl(url, { replace_original: true, text: message.text, blocks: message.blocks });
+  if (status === 404 || status === 410) return { kind: "gone" };
+  if (status === 429) return { kind: "retry_after", ms: retryAfterMs ?? 1000 };
+  return status < 300 ? { kind: "ok" } : { kind: "failed", reason: `response_url answered ${status}` };
 }

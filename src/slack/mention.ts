@@ -1,8 +1,9 @@
 /** `@deploy-history …` in a channel: the same grammar, answered in the mention's thread. */
 import type { App } from "@slack/bolt";
-import { answerCommand, type Message } from "../answer.js";
+import { answerCommand } from "../answer.js";
 import { parseCommand } from "../command.js";
 import { renderAccessDenied } from "../render/index.js";
+import type { History } from "../sourcedeploy/model.js";
 import type { ListenerContext } from "./context.js";
 import type { LiveHints } from "./live.js";
 import { sendSafely } from "./safely.js";
@@ -15,10 +16,12 @@ export function registerMention(app: App, ctx: ListenerContext): void {
     const asker = { teamId, channelId: event.channel, userId: event.user };
     const parsed = parseCommand(event.text ?? "", ctx.linkOptions);
     ctx.logger.info({ asker, command: parsed.kind }, "app mention");
-    const access = ctx.access(asker);
-    const { message, history } = access ? await answerCommand(parsed, ctx.answer(access)) : { message: renderAccessDenied(ctx.render()), history: undefined };
+    const access = await ctx.access(asker);
     // The reply's ts is only known after posting; a bot message is always followed with chat.update.
-    const reply: Message = history ? await ctx.live.draft(history, { kind: "message", channel: event.channel, ts: "" }, HINTS) : message;
+    const detail = (history: History) => ctx.live.draft(history, { kind: "message", channel: event.channel, ts: "" }, HINTS);
+    const { message: reply, history } = access
+      ? await answerCommand(parsed, { ...ctx.answer(access), detail })
+      : { message: renderAccessDenied(ctx.render()), history: undefined };
     const thread_ts = event.thread_ts ?? event.ts;
     let ts: string | undefined;
     await sendSafely(

@@ -38,7 +38,7 @@ export function registerUnfurl(app: App, ctx: ListenerContext): void {
       ctx.logger.info(where, "not unfurling in an externally shared channel (UNFURL_EXTERNAL_CHANNELS=false)");
       return;
     }
-    const access = ctx.access({ teamId: body.team_id, channelId: event.channel, userId: event.user });
+    const access = await ctx.access({ teamId: body.team_id, channelId: event.channel, userId: event.user });
     if (!access) return;
     const composer = event.source === "composer" && event.unfurl_id !== undefined;
     const locationOf = (url: string): MessageLocation | undefined => (composer ? undefined : { kind: "unfurl", channel: event.channel, ts: event.message_ts, url });

@@ -46,7 +46,7 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
         res.writeHead(200, { "content-type": "application/json" });
         const uptimeSeconds = Math.round((Date.now() - startedAt) / 1000);
         const eventLoopDelayP99Ms = Math.round(loopDelay.percentile(99) / 1e4) / 100;
-        res.end(JSON.stringify({ status: "ok", mode, demo: source.demo, inFlight: inFlight.size, uptimeSeconds, rssBytes: process.memoryUsage.rss(), eventLoopDelayP99Ms, live }));
+        res.end(JSON.stringify({ status: "ok", mode, demo: source.demo, inFlight: inFlight.size, uptimeSeconds, rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed, eventLoopDelayP99Ms, live }));
       });
     },
   };

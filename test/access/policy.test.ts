@@ -85,17 +85,17 @@ describe("access policy: validation", () => {
     expect(() => parseAccessPolicy(document)).toThrow(expected);
   });
 
-  it("reads YAML and JSON files, and explains unreadable or invalid ones", () => {
+  it("reads YAML and JSON files, and explains unreadable or invalid ones", async () => {
     const dir = mkdtempSync(join(tmpdir(), "policy-"));
     const yaml = join(dir, "policy.yml");
     writeFileSync(yaml, "teams: [T0123ABCD]\ndefault: deny\nrules:\n  - channels: [C0DEPLOY]\n    projects: [41027, \"shop-*\"]\n");
-    expect(decide(loadAccessPolicy(yaml), { channelId: "C0DEPLOY" }, { id: "41027" })).toBe("allow");
+    expect(decide(await loadAccessPolicy(yaml), { channelId: "C0DEPLOY" }, { id: "41027" })).toBe("allow");
     const json = join(dir, "policy.json");
     writeFileSync(json, JSON.stringify({ default: "deny" }));
-    expect(loadAccessPolicy(json).defaultDecision).toBe("deny");
+    expect((await loadAccessPolicy(json)).defaultDecision).toBe("deny");
     const broken = join(dir, "broken.yml");
     writeFileSync(broken, "rules: [\n");
-    expect(() => loadAccessPolicy(broken)).toThrow(/not valid YAML or JSON/);
-    expect(() => loadAccessPolicy(join(dir, "missing.yml"))).toThrow(/cannot read .*missing\.yml \(ENOENT\)/);
+    await expect(loadAccessPolicy(broken)).rejects.toThrow(/not valid YAML or JSON/);
+    await expect(loadAccessPolicy(join(dir, "missing.yml"))).rejects.toThrow(/cannot read .*missing\.yml \(ENOENT\)/);
   });
 });

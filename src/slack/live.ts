@@ -80,18 +80,32 @@ export function createLiveUpdates(config: Config, api: SourceDeployApi, renderOp
     return message;
   };
 
-  const deliver = async (watch: Watch, message: RenderedMessage): Promise<DeliveryResult> => {
-    const location = watch.location;
+  // Slack rate-limits a method for the whole workspace: after a 429 on chat.update, every message
+  // waits out its Retry-After, not only the one that got it.
+  const pausedUntil = new Map<string, number>();
+  const callSlack = async (method: "chat.update" | "chat.unfurl", call: () => Promise<unknown>): Promise<DeliveryResult> => {
+    const wait = (pausedUntil.get(method) ?? 0) - Date.now();
+    if (wait > 0) return { kind: "retry_after", ms: wait };
     try {
-      if (location.kind === "response_url") return await replaceThroughResponseUrl(location.url, message);
-      if (location.kind === "message") {
-        await web.chat.update({ channel: location.channel, ts: location.ts, text: message.text, blocks: message.blocks as never });
-      } else {
-        await web.chat.unfurl({ channel: location.channel, ts: location.ts, unfurls: { [location.url]: { blocks: message.blocks as never } } });
-      }
+      await call();
       return { kind: "ok" };
     } catch (error) {
-      return classify(error);
+      const result = classify(error);
+      if (result.kind === "retry_after") pausedUntil.set(method, Date.now() + result.ms);
+      return result;
+    }
+  };
+
+  const deliver = async (watch: Watch, message: RenderedMessage): Promise<DeliveryResult> => {
+    const location = watch.location;
+    const blocks = message.blocks as never;
+    switch (location.kind) {
+      case "response_url":
+        return replaceThroughResponseUrl(location.url, message).catch((error: unknown) => classify(error));
+      case "message":
+        return callSlack("chat.update", () => web.chat.update({ channel: location.channel, ts: location.ts, text: message.text, blocks }));
+      case "unfurl":
+        return callSlack("chat.unfurl", () => web.chat.unfurl({ channel: location.channel, ts: location.ts, unfurls: { [location.url]: { blocks } } }));
     }
   };
 

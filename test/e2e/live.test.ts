@@ -149,6 +149,24 @@ describe("live progress", () => {
 });
 
 
+describe("Slack rate limits", () => {
+  it("pauses every chat.update after one 429, not only the message that got it", async () => {
+    const [first, second] = ["905010", "905011"];
+    for (const id of [first, second]) stack.sourceDeploy.setHistory(PROJECT, id, stateAt(id, 1));
+    stack.slack.reset();
+    await share(first);
+    await share(second);
+    await waitUntil(async () => (await live()).watches >= 2, 3000);
+    stack.slack.rateLimitNext("chat.update", 1);
+    for (const id of [first, second]) stack.sourceDeploy.setHistory(PROJECT, id, stateAt(id, 2));
+    const [limited] = await stack.slack.waitFor((c) => c.method === "chat.update" && c.status === 429, 3000);
+    await waitUntil(() => stack.slack.calls("chat.update").filter((c) => c.status === 200).length >= 2, 5000);
+    const later = stack.slack.calls("chat.update").filter((c) => c.time > limited!.time);
+    expect(later.length).toBeGreaterThanOrEqual(2);
+    for (const call of later) expect(call.time - limited!.time).toBeGreaterThanOrEqual(950);
+  });
+});
+
 describe("live progress on other surfaces", () => {
   it("updates a private reply through its response_url at most 4 more times, the last asking for Refresh", async () => {
     const historyId = "905005";

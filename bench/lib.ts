@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { cpus } from "node:os";
 import { createInterface } from "node:readline";
-import { cleanEnv, freePort, REPO_ROOT, stackEnv, TEST_ACCESS_KEY, TEST_SECRET_KEY } from "../test/e2e/harness.js";
+import { APP_ENTRY, cleanEnv, freePort, REPO_ROOT, stackEnv, TEST_ACCESS_KEY, TEST_SECRET_KEY } from "../test/e2e/harness.js";
 import { startFakeSlack, type FakeSlack } from "../test/fakes/slack-fake.js";
 import { startFakeSourceDeploy, type FakeSourceDeploy } from "../test/fakes/sourcedeploy-fake.js";
 
@@ -90,9 +90,9 @@ export async function startFakes(): Promise<Fakes> {
   return { slack, sourceDeploy, close: async () => void (await Promise.all([slack.close(), sourceDeploy.close()])) };
 }
 
-/** `node dist/main.js`, as `npm start` runs it (build first), wired to the fakes. */
+/** `node dist/server.mjs`, as `npm start` runs it (build first), wired to the fakes. */
 export function startRealApp(fakes: Fakes): Promise<Server> {
-  return spawnServer(["dist/main.js"], { ...stackEnv(fakes.slack, fakes.sourceDeploy), ...BENCH_APP_ENV });
+  return spawnServer([APP_ENTRY], { ...stackEnv(fakes.slack, fakes.sourceDeploy), ...BENCH_APP_ENV });
 }
 
 /** GET on 127.0.0.1 with node:http (no lazy fetch set-up to skew the first timing); status and body. */

@@ -1,5 +1,5 @@
 /**
- * Start-up time: spawn → first `GET /healthz` 200, for the real app (`node dist/main.js`, wired to
+ * Start-up time: spawn → first `GET /healthz` 200, for the real app (`node dist/server.mjs`, wired to
  * the fakes) and the bare Bolt baseline, median of N each (default 5), started alternately so both
  * see the same machine state. Goal: ≤ 1.2× bare Bolt.
  *

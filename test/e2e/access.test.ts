@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULTS, JSON_TYPE, REPO_ROOT, appMentionEvent, blockActionBody, cleanEnv, eventBody, linkSharedEvent, slashCommandBody, startStack, type Stack } from "./harness.js";
+import { APP_ENTRY, DEFAULTS, JSON_TYPE, REPO_ROOT, appMentionEvent, blockActionBody, cleanEnv, eventBody, linkSharedEvent, slashCommandBody, startStack, type Stack } from "./harness.js";
 
 const DENIED = /can't view that deployment history here/;
 const dir = mkdtempSync(join(tmpdir(), "access-"));
@@ -140,7 +140,7 @@ describe("UNFURL_EXTERNAL_CHANNELS=true", () => {
 describe("a bad policy file", () => {
   it("stops start-up with a message naming what is wrong", () => {
     const path = policyFile("bad.yml", "default: sometimes\nrules:\n  - projects: [1]\n");
-    const result = spawnSync(process.execPath, [join(REPO_ROOT, "dist/main.js")], {
+    const result = spawnSync(process.execPath, [join(REPO_ROOT, APP_ENTRY)], {
       cwd: REPO_ROOT,
       env: cleanEnv({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", ACCESS_POLICY: path }),
       encoding: "utf8",

@@ -1,5 +1,5 @@
 /**
- * The real app (dist/main.js, as `npm start` runs it) in HTTP mode against the fake Slack and the
+ * The real app (dist/server.mjs, as `npm start` runs it) in HTTP mode against the fake Slack and the
  * signature-checking fake SourceDeploy, driven by signed Slack requests.
  */
 import { readFileSync } from "node:fs";

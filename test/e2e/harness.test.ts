@@ -6,6 +6,7 @@ import { WebClient } from "@slack/web-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decodeBody, startFakeSlack, type FakeSlack } from "../fakes/slack-fake.js";
 import {
+  APP_ENTRY,
   REPO_ROOT,
   TEST_BOT_TOKEN,
   TEST_SECRET_KEY,
@@ -270,7 +271,7 @@ describe("app runner helpers", () => {
   });
 });
 
-const ENTRY = "dist/main.js";
+const ENTRY = APP_ENTRY;
 const built = existsSync(`${REPO_ROOT}${ENTRY}`);
 
 describe.skipIf(!built)("startApp / startStack smoke (needs a build)", () => {

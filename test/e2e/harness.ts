@@ -1,6 +1,6 @@
 /**
  * End-to-end harness: signed Slack request builders, and a runner that starts the built app
- * (`node dist/main.js`, as `npm start` does) against local fakes on 127.0.0.1.
+ * (`node dist/server.mjs`, as `npm start` does) against local fakes on 127.0.0.1.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -13,6 +13,8 @@ import { startFakeSourceDeploy, type FakeSourceDeploy, type FakeSourceDeployOpti
 import { TEST_ACCESS_KEY, TEST_BOT_TOKEN, TEST_SECRET_KEY, TEST_SIGNING_SECRET, SecretLeakError, findLeaks, logTexts, secretsOf, slackCallTexts, sourceDeployRequestTexts, type Leak } from "./secrets.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** What `npm start` runs: the bundled server (see scripts/bundle.mjs). */
+export const APP_ENTRY = "dist/server.mjs";
 export const FORM = "application/x-www-form-urlencoded";
 export const JSON_TYPE = "application/json";
 
@@ -281,7 +283,7 @@ export interface StartAppOptions {
   /** Fixed port; a free one on 127.0.0.1 by default. */
   port?: number;
   healthTimeoutMs?: number | undefined;
-  /** Script to run, relative to the repo root; `dist/main.js` (what `npm start` runs) by default. */
+  /** Script to run, relative to the repo root; APP_ENTRY (what `npm start` runs) by default. */
   entry?: string;
 }
 
@@ -366,12 +368,12 @@ async function waitHealthy(url: string, exited: () => ExitStatus | undefined, ti
   throw new Error(`GET /healthz did not answer 200 within ${timeoutMs} ms`);
 }
 
-/** Starts `node dist/main.js` from the repo root (build first) and waits for GET /healthz → 200. */
+/** Starts `node dist/server.mjs` (what `npm start` runs) from the repo root (build first) and waits for GET /healthz → 200. */
 export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const port = options.port ?? (await freePort());
   const env = cleanEnv({ ...options.env, PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [options.entry ?? "dist/main.js"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [options.entry ?? APP_ENTRY], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const logs: string[] = [];
   collectLines(child, logs);
   let exit: ExitStatus | undefined;

@@ -1,12 +1,12 @@
-/** Start-up, demo mode and shutdown of the real entry point (dist/main.js, as `npm start` runs it). */
+/** Start-up, demo mode and shutdown of the real entry point (dist/server.mjs, as `npm start` runs it). */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeSlack, type FakeSlack } from "../fakes/slack-fake.js";
-import { REPO_ROOT, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, cleanEnv, slashCommandBody, startApp, type RunningApp } from "./harness.js";
+import { APP_ENTRY, REPO_ROOT, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, cleanEnv, slashCommandBody, startApp, type RunningApp } from "./harness.js";
 
 function runMain(env: Record<string, string>) {
-  return spawnSync(process.execPath, [join(REPO_ROOT, "dist/main.js")], { cwd: REPO_ROOT, env: cleanEnv(env), encoding: "utf8", timeout: 10_000 });
+  return spawnSync(process.execPath, [join(REPO_ROOT, APP_ENTRY)], { cwd: REPO_ROOT, env: cleanEnv(env), encoding: "utf8", timeout: 10_000 });
 }
 
 describe("start-up without Slack tokens", () => {

@@ -82,7 +82,7 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
   registerMention(app, ctx);
   registerActions(app, ctx);
 
-  await app.start(port);
+  await startReceiver(app, mode, port);
 
   const ready = installingTeam.then((team) => {
     logger.info({ installingTeam: team, teams: policy.teams ? [...policy.teams] : "installing workspace only", rules: policy.rules.length, default: policy.defaultDecision }, "access policy");
@@ -98,6 +98,18 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
       loopDelay.disable();
     },
   };
+}
+
+/** In Socket Mode, start() opens the connection with SLACK_APP_TOKEN: say so when Slack rejects it. */
+async function startReceiver(app: App, mode: SlackMode, port: number): Promise<void> {
+  try {
+    await app.start(port);
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (mode !== "socket" || code === undefined) throw error;
+    const reason = `Slack rejected SLACK_APP_TOKEN (${code}); generate an app-level token with connections:write again (Basic Information → App-Level Tokens)`;
+    throw new Error(reason, { cause: error });
+  }
 }
 
 /** The workspace the bot token belongs to; requests from other workspaces are refused by default. */

@@ -42,12 +42,24 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
     path: "/healthz",
     method: ["GET"],
     handler: (_req, res) => {
-      void ctx.live.stats().then((live) => {
-        res.writeHead(200, { "content-type": "application/json" });
-        const uptimeSeconds = Math.round((Date.now() - startedAt) / 1000);
-        const eventLoopDelayP99Ms = Math.round(loopDelay.percentile(99) / 1e4) / 100;
-        res.end(JSON.stringify({ status: "ok", mode, demo: source.demo, inFlight: inFlight.size, uptimeSeconds, rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed, eventLoopDelayP99Ms, live }));
-      });
+      const status = async () => {
+        const { rss, heapUsed } = process.memoryUsage();
+        return {
+          status: "ok",
+          mode,
+          demo: source.demo,
+          inFlight: inFlight.size,
+          uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+          rssBytes: rss,
+          heapUsedBytes: heapUsed,
+          eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e4) / 100,
+          live: await ctx.live.stats(),
+        };
+      };
+      status().then(
+        (body) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body)),
+        () => res.writeHead(500, { "content-type": "application/json" }).end('{"status":"error"}'),
+      );
     },
   };
   const port = config.slack.port;

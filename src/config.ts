@@ -24,6 +24,8 @@ export interface Config {
     appToken?: string;
     apiUrl?: string;
     port: number;
+    /** Edits of followed messages (chat.update, chat.unfurl) per minute, each method. */
+    updatesPerMinute: number;
   };
   sourceDeploy: {
     apiUrl: string;
@@ -98,6 +100,7 @@ const envSchema = z.object({
   HISTORY_LINK_PATTERNS: optionalText,
   SOURCEDEPLOY_TIMEOUT_MS: positiveInt(10_000, 120_000),
   UPSTREAM_MAX_RPS: positiveInt(5, 1000),
+  SLACK_UPDATES_PER_MINUTE: positiveInt(50, 100_000),
   HISTORY_CACHE_MAX: positiveInt(1000, 1_000_000),
   HISTORY_CACHE_TTL_MS: positiveInt(3_600_000, 7 * 24 * 3_600_000),
   WATCH_INTERVAL_MS: positiveInt(5000, 3_600_000),
@@ -206,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL,
       port: e.PORT,
+      updatesPerMinute: e.SLACK_UPDATES_PER_MINUTE,
     },
     sourceDeploy: {
       apiUrl: e.SOURCEDEPLOY_API_URL,

@@ -16,7 +16,7 @@ const variables = (error: ConfigError) => error.problems.map((p) => p.variable);
 describe("loadConfig: defaults", () => {
   it("runs on an empty environment with demo data and documented defaults", () => {
     const config = loadConfig({});
-    expect(config.slack).toEqual({ port: 3000, botToken: undefined, signingSecret: undefined, appToken: undefined, apiUrl: undefined });
+    expect(config.slack).toEqual({ port: 3000, botToken: undefined, signingSecret: undefined, appToken: undefined, apiUrl: undefined, updatesPerMinute: 50 });
     expect(config.sourceDeploy).toEqual({
       apiUrl: DEFAULT_SOURCEDEPLOY_API_URL,
       credentials: undefined,
@@ -65,6 +65,7 @@ describe("loadConfig: defaults", () => {
       appToken: "xapp-1-A-2-def",
       apiUrl: "http://127.0.0.1:4000/api",
       port: 8080,
+      updatesPerMinute: 50,
     });
     expect(config.sourceDeploy).toEqual({
       apiUrl: "https://sourcedeploy.apigw.ntruss.com/api/v1",
@@ -90,7 +91,9 @@ describe("loadConfig: live progress and cache", () => {
       UPSTREAM_MAX_RPS: "20",
       HISTORY_CACHE_MAX: "10",
       HISTORY_CACHE_TTL_MS: "5000",
+      SLACK_UPDATES_PER_MINUTE: "20",
     });
+    expect(config.slack.updatesPerMinute).toBe(20);
     expect(config.watch).toEqual({ intervalMs: 200, maxIntervalMs: 1000, maxAgeMs: 60_000, maxWatches: 3 });
     expect(config.sourceDeploy.maxRequestsPerSecond).toBe(20);
     expect(config.historyCache).toEqual({ maxEntries: 10, ttlMs: 5000 });

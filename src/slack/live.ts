@@ -80,12 +80,23 @@ export function createLiveUpdates(config: Config, api: SourceDeployApi, renderOp
     return message;
   };
 
-  // Slack rate-limits a method for the whole workspace: after a 429 on chat.update, every message
-  // waits out its Retry-After, not only the one that got it.
+  // Slack rate-limits a method for the whole workspace (chat.update is Tier 3, ~50 a minute):
+  // edits stay within SLACK_UPDATES_PER_MINUTE, and after a 429 every message waits out its
+  // Retry-After, not only the one that got it. A message over budget is not queued with content
+  // that would be stale by its turn: it gets retry_after and a later tick sends what is current.
   const pausedUntil = new Map<string, number>();
+  const recentCalls = new Map<string, number[]>();
+  const budgetWait = (method: string, now: number): number => {
+    const windowStart = now - 60_000;
+    const calls = (recentCalls.get(method) ?? []).filter((t) => t > windowStart);
+    recentCalls.set(method, calls);
+    return calls.length < config.slack.updatesPerMinute ? 0 : calls[0]! + 60_000 - now;
+  };
   const callSlack = async (method: "chat.update" | "chat.unfurl", call: () => Promise<unknown>): Promise<DeliveryResult> => {
-    const wait = (pausedUntil.get(method) ?? 0) - Date.now();
+    const now = Date.now();
+    const wait = Math.max((pausedUntil.get(method) ?? 0) - now, budgetWait(method, now));
     if (wait > 0) return { kind: "retry_after", ms: wait };
+    recentCalls.get(method)!.push(now);
     try {
       await call();
       return { kind: "ok" };

@@ -59,7 +59,7 @@ async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: num
 }
 
 beforeAll(async () => {
-  stack = await startStack({ env: { WATCH_INTERVAL_MS: "200", WATCH_MAX_INTERVAL_MS: "400", UPSTREAM_MAX_RPS: "50" } });
+  stack = await startStack({ env: { WATCH_INTERVAL_MS: "200", WATCH_MAX_INTERVAL_MS: "400", UPSTREAM_MAX_RPS: "50", SLACK_UPDATES_PER_MINUTE: "100000" } });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -164,6 +164,29 @@ describe("Slack rate limits", () => {
     const later = stack.slack.calls("chat.update").filter((c) => c.time > limited!.time);
     expect(later.length).toBeGreaterThanOrEqual(2);
     for (const call of later) expect(call.time - limited!.time).toBeGreaterThanOrEqual(950);
+  });
+});
+
+describe("Slack update budget", () => {
+  it("edits at most SLACK_UPDATES_PER_MINUTE messages a minute, then sends what is current once there is room", async () => {
+    const small = await startStack({ env: { WATCH_INTERVAL_MS: "200", WATCH_MAX_INTERVAL_MS: "400", UPSTREAM_MAX_RPS: "50", SLACK_UPDATES_PER_MINUTE: "2" } });
+    try {
+      const ids = ["905020", "905021", "905022"];
+      for (const id of ids) small.sourceDeploy.setHistory(PROJECT, id, stateAt(id, 1));
+      for (const id of ids) {
+        await small.app.postSigned(blockActionBody({ actionId: "history_share", value: `${PROJECT}:${id}`, responseUrl: small.slack.responseUrl(`b-${id}`), isEphemeral: true }));
+      }
+      await small.slack.waitFor(() => small.slack.calls("chat.postMessage").length === 3);
+      await sleep(300);
+      for (const id of ids) small.sourceDeploy.setHistory(PROJECT, id, stateAt(id, 2));
+      await small.slack.waitFor(() => small.slack.calls("chat.update").length >= 2, 3000);
+      await sleep(1500);
+      expect(small.slack.calls("chat.update")).toHaveLength(2);
+      const line = small.app.parsedLogs().find((l) => l.level === "error" || l.msg === "unhandled rejection");
+      expect(line).toBeUndefined();
+    } finally {
+      await small.stop();
+    }
   });
 });
 

@@ -164,6 +164,11 @@ export class SourceDeployClient implements SourceDeployApi {
     throw error;
   }
 
+  /**
+   * The retry loop. undici's RetryAgent was considered: it has no jitter, cannot give up early when a
+   * Retry-After outlasts the call's one deadline, and would resend the first attempt's signature;
+   * p-retry would need the same three bent in. Hence this short loop around `attempt`/`retryWait`.
+   */
   private async execute<T>(spec: CallSpec<T>, signal: AbortSignal | undefined): Promise<{ outcome: Outcome<T>; attempts: number }> {
     if (signal?.aborted) return { outcome: { ok: false, failure: cancelled(spec.resource) }, attempts: 0 };
     const deadline = performance.now() + this.timeoutMs;

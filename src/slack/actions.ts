@@ -59,7 +59,6 @@ function refreshedLocation(body: ButtonArgs["body"], ephemeral: boolean): Messag
 }
 
 export function registerActions(app: App, ctx: ListenerContext): void {
-  /** Acks, decodes the button value (ignoring a button whose value cannot be read), then handles it. */
   /** Acks, checks the asker's workspace, decodes the value (ignoring unreadable ones), then handles it. */
   function button<T>(actionId: string | RegExp, decode: (value: string) => T | undefined, handle: (args: ButtonArgs, value: T, access: ProjectAccess) => Promise<void>) {
     app.action<BlockAction<ButtonAction>>({ action_id: actionId, type: "block_actions" }, async (args) => {
@@ -84,9 +83,9 @@ export function registerActions(app: App, ctx: ListenerContext): void {
     sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", replace_original: false, ...message }));
 
   button(ACTION_IDS.refresh, historyValue, async ({ body, respond }, ref, access) => {
-    const ephemeral = body.container?.is_ephemeral === true;
-    const hints: LiveHints = { surface: "detail", shareButton: ephemeral };
-    const location = refreshedLocation(body, ephemeral);
+    const isEphemeral = body.container?.is_ephemeral === true;
+    const hints: LiveHints = { surface: "detail", shareButton: isEphemeral };
+    const location = refreshedLocation(body, isEphemeral);
     const detail = location ? (history: History) => ctx.live.draft(history, location, hints) : undefined;
     const { message: reply, history } = await answerHistory(ref.projectId, ref.historyId, { ...ctx.answer(access, { shareButton: hints.shareButton }), detail });
     const sent = await sendSafely(ctx.logger, "respond", () => respond({ replace_original: true, ...reply }));

@@ -14,6 +14,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { z } from "zod";
+import { formatPath } from "../validation-path.js";
 
 export interface Asker {
   teamId?: string;
@@ -93,9 +94,6 @@ export function parseAccessPolicy(document: unknown): AccessPolicy {
   return { teams: teams ? new Set(teams) : undefined, defaultDecision: parsed.data.default, rules: rules.map(compileRule) };
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`)).join("");
-}
 
 /** Reads a YAML or JSON policy file (YAML is a superset of JSON); the parser loads only when needed. */
 export async function loadAccessPolicy(path: string): Promise<AccessPolicy> {

@@ -7,6 +7,7 @@
  * Failures surface only as SourceDeployError("invalid_response") naming the JSON path that failed.
  */
 import { z } from "zod";
+import { formatPath } from "../validation-path.js";
 import { SourceDeployError } from "./errors.js";
 import type { DeploymentConfig, DeploymentType, History, HistorySummary, NamedRef, Project, ServerTarget, Step, StepName, Steps } from "./model.js";
 import { STEP_NAMES } from "./model.js";
@@ -165,7 +166,7 @@ function parseEnvelope<S extends z.ZodType>(schema: S, body: unknown, key: strin
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = deepestIssue(parsed.error.issues);
-  const path = formatPath([...(wrapped ? ["result"] : []), ...issue.path]);
+  const path = formatPath([...(wrapped ? ["result"] : []), ...issue.path]) || "(root)";
   throw new SourceDeployError("invalid_response", `SourceDeploy returned an unexpected ${what} body at ${path}: ${issue.message}`, { path });
 }
 
@@ -190,17 +191,6 @@ function longestPath(issues: PathIssue[]): PathIssue {
   return issues.reduce((best, issue) => (issue.path.length > best.path.length ? issue : best), issues[0] ?? { path: [], message: "invalid body" });
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return "(root)";
-  return path
-    .map((segment, index) => {
-      if (typeof segment === "number") return `[${segment}]`;
-      const key = String(segment);
-      if (!/^[A-Za-z_$][\w$]*$/.test(key)) return `[${JSON.stringify(key)}]`;
-      return index === 0 ? key : `.${key}`;
-    })
-    .join("");
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -214,14 +204,8 @@ function toHistory(raw: RawHistory): History {
   const type = canonicalType(raw.type);
   const shape = targetShape(configs, type);
   return {
-    id: raw.id,
-    project: raw.project,
-    stage: toNamedRef(raw.stage),
-    scenario: toNamedRef(raw.scenario),
-    status: raw.status,
+    ...toSummary(raw),
     ...(raw.executor !== undefined && { executor: raw.executor }),
-    ...(raw.startTime !== undefined && { startTime: raw.startTime }),
-    ...(raw.endTime !== undefined && { endTime: raw.endTime }),
     type,
     ...(raw.type != null && { rawType: String(raw.type) }),
     config: toConfig(configs, raw.strategy),

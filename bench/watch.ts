@@ -6,10 +6,10 @@
  *
  *   npm run build && node --import tsx bench/watch.ts [--seconds 30]
  */
-import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { blockActionBody, startStack, type Stack } from "../test/e2e/harness.js";
+import { readFixture } from "../test/support/fixtures.js";
 import { machine, printTable, type Figure } from "./lib.js";
 
 const HISTORIES = 100;
@@ -17,9 +17,7 @@ const WATCHES = 500;
 const PROJECT = "41027";
 // The Slack update budget is lifted so the bench measures the watcher, not the budget.
 const SETTINGS = { WATCH_INTERVAL_MS: "1000", WATCH_MAX_INTERVAL_MS: "5000", UPSTREAM_MAX_RPS: "100", WATCH_MAX: String(WATCHES), SLACK_UPDATES_PER_MINUTE: "100000" };
-const FIXTURE = JSON.parse(readFileSync(new URL("../../shared/fixtures/sourcedeploy/server-inprogress.wrapped.json", import.meta.url), "utf8")) as {
-  result: Record<string, unknown> & { config: { targets: Record<string, unknown>[] }[] };
-};
+const FIXTURE = readFixture<{ result: Record<string, unknown> & { config: { targets: Record<string, unknown>[] }[] } }>("server-inprogress.wrapped.json");
 const STEPS = ["pending", "standby", "pre", "deploy", "post", "success"];
 
 /** History `index` at `step`: its targets advance one status per step, one after another; never finished. */

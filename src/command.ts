@@ -1,5 +1,5 @@
 /**
- * The command grammar shared by `/deploy-history` and app mentions (DESIGN.md §2):
+ * The command grammar shared by `/deploy-history` and app mentions (docs/architecture.md, "Data flow"):
  *
  *   (empty) | help | ? | 도움말             → help
  *   projects | 프로젝트 [filter]             → projects

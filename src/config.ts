@@ -1,5 +1,5 @@
 /**
- * The environment contract (DESIGN.md §4), validated with zod. `loadConfig` never throws a zod
+ * The environment contract (README "Configuration"), validated with zod. `loadConfig` never throws a zod
  * error: it throws a ConfigError whose message lists every bad variable and what is wrong with it,
  * and never includes a value (some of them are secrets).
  */

@@ -1,5 +1,5 @@
 /**
- * Finding SourceDeploy history references in URLs and Slack message text (DESIGN.md §2).
+ * Finding SourceDeploy history references in URLs and Slack message text (docs/architecture.md, "Data flow").
  * Everything here is pure, never throws, and runs in linear time whatever the input: the only
  * regexes used on untrusted text have no nested or overlapping quantifiers.
  */

@@ -1,12 +1,11 @@
 /** The `deploy-history` CLI, run as a user runs it: the built bin, real files and stdin. */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { messageProblems } from "./support/block-kit.js";
+import { fixturePath, fixtureText } from "./support/fixtures.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const FIXTURES = fileURLToPath(new URL("../../shared/fixtures/sourcedeploy/", import.meta.url));
 
 function cli(args: string[], input?: string, env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ["dist/cli.js", ...args], {
@@ -21,7 +20,7 @@ function cli(args: string[], input?: string, env: Record<string, string> = {}) {
 
 describe("deploy-history render", () => {
   it("prints the detail message of a file as {text, blocks} JSON that Slack accepts", () => {
-    const { code, stdout, stderr } = cli(["render", `${FIXTURES}server-fail.json`, "--locale", "en"]);
+    const { code, stdout, stderr } = cli(["render", fixturePath("server-fail.json"), "--locale", "en"]);
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const message = JSON.parse(stdout) as { text: string; blocks: unknown[] };
@@ -32,7 +31,7 @@ describe("deploy-history render", () => {
   });
 
   it("reads stdin, renders the unfurl form, and uses --now for elapsed time", () => {
-    const body = readFileSync(`${FIXTURES}server-inprogress.wrapped.json`, "utf8");
+    const body = fixtureText("server-inprogress.wrapped.json");
     const start = 1772978400000;
     const { code, stdout } = cli(["render", "--unfurl", "--locale", "en", "--now", String(start + 125_000)], body);
     expect(code).toBe(0);
@@ -42,7 +41,7 @@ describe("deploy-history render", () => {
   });
 
   it("speaks Korean by default", () => {
-    const { stdout } = cli(["render", `${FIXTURES}server-fail.json`]);
+    const { stdout } = cli(["render", fixturePath("server-fail.json")]);
     expect(stdout).toContain("배포 #903344 실패");
   });
 

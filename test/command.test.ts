@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Command } from "../src/command.js";
 import { MAX_COMMAND_LENGTH, MAX_ECHOED_INPUT, parseCommand, resolveProjectName } from "../src/command.js";
 import type { LinkOptions } from "../src/links.js";
 import type { Project } from "../src/sourcedeploy/model.js";
+import { readFixture } from "./support/fixtures.js";
 
 const options: LinkOptions = { apiBaseUrl: "https://vpcsourcedeploy.apigw.ntruss.com/api/v1", extraPatterns: [] };
 const parse = (text: string): Command => parseCommand(text, options);
@@ -150,9 +150,7 @@ describe("parseCommand: invalid", () => {
 });
 
 describe("resolveProjectName", () => {
-  const fixture = JSON.parse(
-    readFileSync(new URL("../../shared/fixtures/sourcedeploy/project-list.json", import.meta.url), "utf8"),
-  ) as { projectList: { id: number; name: string }[] };
+  const fixture = readFixture<{ projectList: { id: number; name: string }[] }>("project-list.json");
   const projects: Project[] = fixture.projectList.map((p) => ({ id: String(p.id), name: p.name }));
   const project = (name: string) => projects.find((p) => p.name === name);
 

@@ -1,5 +1,5 @@
 /**
- * NCP API Gateway signature v2 (DESIGN.md §1): base64(HMAC-SHA256(secretKey,
+ * NCP API Gateway signature v2 (docs/architecture.md, "Upstream"): base64(HMAC-SHA256(secretKey,
  * "{METHOD} {path+query}\n{timestamp}\n{accessKey}")). The path must be byte-for-byte the one sent,
  * including the base URL's path prefix (e.g. `/api/v1`) and the encoded query string.
  */

@@ -2,10 +2,10 @@
  * The real app (dist/server.mjs, as `npm start` runs it) in HTTP mode against the fake Slack and the
  * signature-checking fake SourceDeploy, driven by signed Slack requests.
  */
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RecordedCall } from "../fakes/slack-fake.js";
 import { messageProblems, modalProblems } from "../support/block-kit.js";
+import { readFixture } from "../support/fixtures.js";
 import {
   DEFAULTS,
   JSON_TYPE,
@@ -21,8 +21,7 @@ import {
   type Stack,
 } from "./harness.js";
 
-const FIXTURES = new URL("../../../shared/fixtures/sourcedeploy/", import.meta.url);
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8"));
+const fixture = (name: string): unknown => readFixture(name);
 
 let stack: Stack;
 let counter = 0;

@@ -4,13 +4,14 @@
  * warn/error line with the reason, and the process keeps serving. Every case uses a fresh history id
  * and path-scoped faults, because finished histories are cached.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Fault } from "../fakes/sourcedeploy-fake.js";
 import type { RecordedCall } from "../fakes/slack-fake.js";
 import { messageProblems } from "../support/block-kit.js";
+import { readFixture } from "../support/fixtures.js";
 import {
   JSON_TYPE,
   TEST_APP_TOKEN,
@@ -29,8 +30,7 @@ import {
 } from "./harness.js";
 import { SecretLeakError, findLeaks, logTexts, secretsOf, slackCallTexts, sourceDeployRequestTexts } from "./secrets.js";
 
-const FIXTURES = new URL("../../../shared/fixtures/sourcedeploy/", import.meta.url);
-const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8")) as Record<string, unknown>;
+const fixture = (name: string): Record<string, unknown> => readFixture<Record<string, unknown>>(name);
 
 type LogLine = Record<string, unknown>;
 type Reply = { text: string; blocks: unknown[] };

@@ -2,16 +2,16 @@
  * Live progress end to end: the real app follows running deployments and edits its messages as
  * the fake SourceDeploy's state advances, with a short poll interval.
  */
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecordedCall } from "../fakes/slack-fake.js";
 import { messageProblems } from "../support/block-kit.js";
+import { readFixture } from "../support/fixtures.js";
 import { JSON_TYPE, appMentionEvent, blockActionBody, eventBody, linkSharedEvent, slashCommandBody, startStack, type Stack } from "./harness.js";
 
 const PROJECT = "41027";
-const FIXTURE = JSON.parse(
-  readFileSync(new URL("../../../shared/fixtures/sourcedeploy/server-inprogress.wrapped.json", import.meta.url), "utf8"),
-) as { result: Record<string, unknown> & { config: { targets: Record<string, unknown>[] }[] } };
+const FIXTURE = readFixture<{ result: Record<string, unknown> & { config: { targets: Record<string, unknown>[] }[] } }>(
+  "server-inprogress.wrapped.json",
+);
 const TARGET_STATUSES = ["standby", "pre", "deploy", "post", "success"];
 
 /** Step `step` of a 4-target sequential deployment: each target goes standby → pre → deploy → post → success in turn. */

@@ -9,16 +9,16 @@
  *   fake.requests                                             // what arrived: method, path, headers, time, auth
  *   await fake.close();                                       // destroys open sockets and pending delays
  *
- * Served by default from ../../../shared/fixtures/sourcedeploy: every history detail fixture under its
+ * Served by default from test/fixtures/sourcedeploy: every history detail fixture under its
  * own project/id, the history list of project 41027, and the project list (filter `projectName`,
  * case-insensitive substring; `pageSize` limits lists). Unknown ids get 404 with an NCP error body.
  * Authentication runs first (a 401 never consumes a fault): wrong access key, bad signature, or a
  * timestamp off by 5 minutes or more → 401 `{"error":{"errorCode":"200",…}}`.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { HISTORY_FIXTURES, readFixtureAsync } from "../support/fixtures.js";
 
 export type FaultKind = Fault["kind"];
 
@@ -82,8 +82,6 @@ export interface FakeSourceDeploy {
   close(): Promise<void>;
 }
 
-const FIXTURES = new URL("../../../shared/fixtures/sourcedeploy/", import.meta.url);
-const DETAIL_FIXTURES = ["server-fail.json", "server-inprogress.wrapped.json", "asg-bluegreen.json", "k8s-canary.json", "objectstorage.json"];
 const DEFAULT_HUGE_BYTES = 6 * 1024 * 1024;
 
 export const AUTH_FAILED_BODY = {
@@ -367,9 +365,9 @@ function emptyStore(): Store {
 }
 
 async function loadFixtures(): Promise<Store> {
-  const read = async (name: string): Promise<unknown> => JSON.parse(await readFile(new URL(name, FIXTURES), "utf8")) as unknown;
+  const read = readFixtureAsync;
   const store = emptyStore();
-  for (const name of DETAIL_FIXTURES) {
+  for (const name of HISTORY_FIXTURES) {
     const body = await read(name);
     const history = isRecord(body) && isRecord(body.result) ? body.result : body;
     if (isRecord(history) && isRecord(history.project)) store.histories.set(`${String(history.project.id)}/${String(history.id)}`, body);

@@ -1,13 +1,12 @@
-import { readFileSync } from "node:fs";
 import { parseHistory, parseHistoryList, parseProjectList } from "../../src/sourcedeploy/schemas.js";
 import type { History, HistorySummary, Project } from "../../src/sourcedeploy/model.js";
 import type { RenderOptions } from "../../src/render/index.js";
 
-export const HISTORY_FIXTURES = ["server-fail.json", "server-inprogress.wrapped.json", "asg-bluegreen.json", "k8s-canary.json", "objectstorage.json"] as const;
+import { HISTORY_FIXTURES, readFixture } from "../support/fixtures.js";
 
-function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`../../../shared/fixtures/sourcedeploy/${name}`, import.meta.url), "utf8"));
-}
+export { HISTORY_FIXTURES };
+
+const fixture = (name: string): unknown => readFixture(name);
 
 export function historyFixture(name: (typeof HISTORY_FIXTURES)[number]): History {
   return parseHistory(fixture(name));

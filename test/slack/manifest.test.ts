@@ -4,10 +4,11 @@ import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { COMMAND_NAME } from "../../src/slack/command.js";
+import { readSchema } from "../support/fixtures.js";
 
 const root = new URL("../../", import.meta.url);
 const manifest = parse(readFileSync(new URL("manifest.yml", root), "utf8")) as Manifest;
-const schema = JSON.parse(readFileSync(new URL("../shared/schemas/slack-app-manifest.schema.json", root), "utf8")) as object;
+const schema = readSchema("slack-app-manifest.schema.json");
 
 interface Manifest {
   features: { slash_commands: { command: string; usage_hint?: string }[]; unfurl_domains: string[]; bot_user?: object };

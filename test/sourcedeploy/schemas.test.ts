@@ -1,15 +1,11 @@
-import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
 import type { History, Steps } from "../../src/sourcedeploy/model.js";
 import { parseErrorBody, parseHistory, parseHistoryList, parseProjectList } from "../../src/sourcedeploy/schemas.js";
+import { readFixture } from "../support/fixtures.js";
 
-const FIXTURES = new URL("../../../shared/fixtures/sourcedeploy/", import.meta.url);
-
-function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8"));
-}
+const fixture = (name: string): unknown => readFixture(name);
 
 function unwrap(body: unknown): Record<string, unknown> {
   const record = body as Record<string, unknown>;

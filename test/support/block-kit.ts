@@ -1,13 +1,12 @@
 /**
- * Block Kit checks for tests: the vendored JSON schema (../shared/schemas, draft 2020-12, ajv) plus
+ * Block Kit checks for tests: the vendored JSON schema (test/schemas, draft 2020-12, ajv) plus
  * the limits the schema does not enforce. Every function returns a list of readable problems
  * (empty = fine); the `assert…` variants throw one Error listing them.
  */
-import { readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+import { readSchema } from "./fixtures.js";
 
-const SCHEMA_URL = new URL("../../../shared/schemas/slack-block-kit.schema.json", import.meta.url);
 const SCHEMA_ID = "https://tightknit.com/schemas/slack-block-kit.schema.json";
 
 export type Surface = "message" | "modal";
@@ -30,7 +29,7 @@ function validators() {
   if (compiled) return compiled;
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormatsModule.default(ajv);
-  ajv.addSchema(JSON.parse(readFileSync(SCHEMA_URL, "utf8")) as object);
+  ajv.addSchema(readSchema("slack-block-kit.schema.json"));
   const get = (ref: string) => {
     const v = ajv.getSchema(`${SCHEMA_ID}${ref}`);
     if (!v) throw new Error(`schema ${ref} not found`);

@@ -54,6 +54,7 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
           heapUsedBytes: heapUsed,
           eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e4) / 100,
           live: await ctx.live.stats(),
+          historyCache: source.cacheStats(),
         };
       };
       status().then(

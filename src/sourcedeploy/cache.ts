@@ -50,8 +50,6 @@ export class CachingSourceDeploy implements SourceDeployApi {
   private readonly pendingLists = new Map<string, Promise<HistorySummary[]>>();
   private readonly pendingProjects = new Map<string, Promise<Project[]>>();
   private readonly counters: CacheStats = { hits: 0, misses: 0, shared: 0 };
-  /** Bumped by invalidate(): a fetch that started before it must not (re)fill the cache. */
-  private generation = 0;
 
   constructor(
     private readonly upstream: SourceDeployApi,
@@ -76,9 +74,8 @@ export class CachingSourceDeploy implements SourceDeployApi {
     }
     const call = this.share(this.pendingHistories, key, () => {
       this.counters.misses += 1;
-      const generation = this.generation;
       return this.upstream.getHistory(projectId, historyId).then((history) => {
-        if (isTerminalHistoryStatus(history.status) && generation === this.generation) this.histories.set(key, history);
+        if (isTerminalHistoryStatus(history.status)) this.histories.set(key, history);
         return history;
       });
     });
@@ -95,14 +92,6 @@ export class CachingSourceDeploy implements SourceDeployApi {
     const key = JSON.stringify([query?.name ?? null, query?.pageNo ?? null, query?.pageSize ?? null]);
     const call = this.share(this.pendingProjects, key, () => this.upstream.listProjects(query));
     return withCallerSignal(call, options?.signal, "the project list");
-  }
-
-  /** Forgets a cached history (e.g. after an approval action changed it). */
-  invalidate(projectId: string, historyId: string): void {
-    const key = historyKey(projectId, historyId);
-    this.generation += 1;
-    this.histories.delete(key);
-    this.pendingHistories.delete(key);
   }
 
   stats(): CacheStats {

@@ -3,20 +3,24 @@ import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { SourceDeployClient } from "./client.js";
 import { DemoSourceDeploy } from "./demo.js";
-import { CachingSourceDeploy } from "./cache.js";
+import { CachingSourceDeploy, type CacheStats } from "./cache.js";
 import type { SourceDeployApi } from "./model.js";
 
 export interface SourceDeploySource {
   api: SourceDeployApi;
   demo: boolean;
+  /** Hits, misses and shared calls of the cache of finished histories (reported on /healthz). */
+  cacheStats(): CacheStats;
   close(): Promise<void>;
 }
 
 /** Terminal histories are cached and concurrent fetches of one history share a call, for both sources. */
 export function createSourceDeploy(config: Config, logger: Logger): SourceDeploySource {
   const { credentials, apiUrl, regionCode, timeoutMs } = config.sourceDeploy;
-  const cached = (api: SourceDeployApi) => new CachingSourceDeploy(api, config.historyCache);
-  if (!credentials) return { api: cached(new DemoSourceDeploy()), demo: true, close: async () => undefined };
+  if (!credentials) {
+    const cache = new CachingSourceDeploy(new DemoSourceDeploy(), config.historyCache);
+    return { api: cache, demo: true, cacheStats: () => cache.stats(), close: async () => undefined };
+  }
   const client = new SourceDeployClient({
     baseUrl: apiUrl,
     accessKey: credentials.accessKey,
@@ -25,5 +29,6 @@ export function createSourceDeploy(config: Config, logger: Logger): SourceDeploy
     timeoutMs,
     logger: logger.child({ component: "sourcedeploy" }),
   });
-  return { api: cached(client), demo: false, close: () => client.close() };
+  const cache = new CachingSourceDeploy(client, config.historyCache);
+  return { api: cache, demo: false, cacheStats: () => cache.stats(), close: () => client.close() };
 }

@@ -40,6 +40,10 @@ const allText = (value: unknown) => JSON.stringify(value);
 const sections = (blocks: unknown[]) => blocks.filter((b) => (b as { type: string }).type === "section").map(allText);
 const responsePosts = (id: string) => stack.slack.calls("response_url").filter((c) => c.id === id);
 
+async function historyCacheStats(): Promise<{ hits: number; misses: number; shared: number }> {
+  return ((await stack.app.get("/healthz")).json as { historyCache: { hits: number; misses: number; shared: number } }).historyCache;
+}
+
 async function expectStillServing() {
   expect((await stack.app.get("/healthz")).status).toBe(200);
 }
@@ -70,13 +74,17 @@ describe("/deploy-history", () => {
     expect(allText(body.blocks)).toContain("history_share");
   });
 
-  it("gives the same history for a link and for a project name", async () => {
+  it("gives the same history for a link and for a project name, fetched once (a finished history is cached)", async () => {
     const byIds = await command("41027 903344");
+    const cacheBefore = await historyCacheStats();
     const byLink = await command(`<https://console.ncloud.com/sourcedeploy/project/41027/history/903344|history>`);
     const byName = await command("shop-api 903344");
     expect(byLink.body.text).toBe(byIds.body.text);
     expect(byName.body.text).toBe(byIds.body.text);
     expect(byName.body.blocks).toEqual(byIds.body.blocks);
+    const cacheAfter = await historyCacheStats();
+    expect(cacheAfter.hits - cacheBefore.hits).toBe(2);
+    expect(cacheAfter.misses).toBe(cacheBefore.misses);
   });
 
   it("lists a project's recent histories and answers `latest` with the newest", async () => {

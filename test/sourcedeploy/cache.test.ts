@@ -135,20 +135,6 @@ describe("CachingSourceDeploy", () => {
     expect(upstream.calls).toHaveLength(2);
   });
 
-  it("invalidate forgets a cached history, and a fetch in flight across it does not refill the cache", async () => {
-    const upstream = new FakeUpstream();
-    const cache = new CachingSourceDeploy(upstream);
-    await cache.getHistory("1", "7");
-    cache.invalidate("1", "7");
-    upstream.held = true;
-    const inFlight = cache.getHistory("1", "7");
-    cache.invalidate("1", "7");
-    upstream.release();
-    await inFlight;
-    await cache.getHistory("1", "7");
-    expect(upstream.calls).toHaveLength(3);
-  });
-
   it("shares identical list and project calls in flight, and keeps different queries apart", async () => {
     const upstream = new FakeUpstream();
     upstream.held = true;

@@ -63,7 +63,7 @@ export async function watchFigures(seconds = 30): Promise<Figure[]> {
     const advance = setInterval(() => {
       const i = Math.floor(Math.random() * HISTORIES);
       steps[i] = (steps[i]! + 1) % 5;
-      stack.sourceDeploy.setHistory(PROJECT, 906_000 + i, body(i, steps[i]!));
+      stack.sourceDeploy.setHistory(PROJECT, 906_000 + i, body(i, steps[i]));
     }, 60);
     const start = Date.now();
     stack.slack.reset();

@@ -254,21 +254,7 @@ export class SourceDeployClient implements SourceDeployApi {
    * this line adds the call's path and timing for whoever turns debug on.
    */
   private logFailure(operation: Operation, error: SourceDeployError, path: string | undefined, started: number): void {
-    const { status, attempts, upstream } = error.details;
-    this.logger.debug(
-      {
-        event: "sourcedeploy.call_failed",
-        operation,
-        code: error.code,
-        status,
-        attempts,
-        path,
-        elapsedMs: Math.round(performance.now() - started),
-        upstreamErrorCode: upstream?.errorCode,
-        upstreamMessage: upstream?.message,
-      },
-      error.message,
-    );
+    this.logger.debug({ event: "sourcedeploy.call_failed", operation, path, elapsedMs: Math.round(performance.now() - started), err: error }, "SourceDeploy call failed");
   }
 }
 

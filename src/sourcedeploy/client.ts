@@ -449,7 +449,7 @@ function timedOut(resource: Resource, timeoutMs: number, retryable: boolean): Fa
 }
 
 function cancelled(resource: Resource, cause?: unknown): Failure {
-  return { code: "timeout", message: `The SourceDeploy request for ${describe(resource)} was cancelled`, retryable: false, cause };
+  return { code: "aborted", message: `The SourceDeploy request for ${describe(resource)} was cancelled`, retryable: false, cause };
 }
 
 function invalidResponse(message: string, status: number): Failure {

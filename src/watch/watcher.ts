@@ -226,6 +226,7 @@ export class Watcher {
       loop.intervalMs = terminal ? this.settings.intervalMs : nextIntervalMs(loop.intervalMs, changed ? "changed" : "unchanged", this.settings);
       return { history, state: terminal ? { kind: "final" } : { kind: "live" } };
     } catch (error) {
+      // close() aborts fetches in flight (code `aborted`): shutting down, not a SourceDeploy failure.
       if (this.closed) return undefined;
       loop.failure = failureReason(error);
       loop.intervalMs = nextIntervalMs(loop.intervalMs, "failed", this.settings);

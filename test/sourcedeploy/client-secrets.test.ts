@@ -103,7 +103,7 @@ describe("secrets never leak", () => {
       "unavailable",
       "invalid_request",
       "invalid_request",
-      "timeout",
+      "aborted",
       "unavailable",
     ]);
 

@@ -2,7 +2,8 @@
  * The SourceDeploy HTTP client (undici). Every call has one overall deadline that covers all its
  * attempts; idempotent GETs are retried on 429, 502/503/504, connection failures and per-attempt
  * timeouts with exponential backoff and full jitter. Every failure becomes a SourceDeployError with a
- * safe English message, and is logged once (warn) without headers or secrets.
+ * safe English message and is logged once at debug (`sourcedeploy.call_failed`, with path and
+ * timing, without headers or secrets); the caller writes the warning, if the failure deserves one.
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleepFor } from "node:timers/promises";

@@ -19,7 +19,6 @@ import {
   renderUsageError,
   type RenderOptions,
 } from "./render/index.js";
-import { isSourceDeployError } from "./sourcedeploy/errors.js";
 import type { History, HistorySummary, Project, SourceDeployApi } from "./sourcedeploy/model.js";
 
 export interface Message {
@@ -81,7 +80,7 @@ function failure(error: unknown, context: AnswerContext, fields: Record<string, 
     context.logger.warn({ ...fields, asker: context.access?.asker, project: error.project }, "access denied");
     return renderAccessDenied(context.render);
   }
-  context.logger.warn({ ...fields, err: describeError(error) }, "lookup failed");
+  context.logger.warn({ ...fields, err: error }, "lookup failed");
   return renderError(error, context.render);
 }
 
@@ -130,7 +129,7 @@ export async function mayView(projectId: string, context: AnswerContext): Promis
     return true;
   } catch (error) {
     if (error instanceof AccessDenied) context.logger.warn({ asker: context.access?.asker, project: error.project }, "access denied");
-    else context.logger.warn({ projectId, err: describeError(error) }, "access check failed");
+    else context.logger.warn({ projectId, err: error }, "access check failed");
     return false;
   }
 }
@@ -204,27 +203,4 @@ function newestOf(list: readonly HistorySummary[]): HistorySummary | undefined {
 
 function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-export interface ErrorDescription {
-  name: string;
-  code?: string;
-  message: string;
-  status?: number;
-  attempts?: number;
-  upstreamErrorCode?: string;
-  upstreamMessage?: string;
-}
-
-/** A loggable description of any error: code, safe message and upstream status, never a raw body. */
-export function describeError(error: unknown): ErrorDescription {
-  if (isSourceDeployError(error)) {
-    const { status, attempts, upstream } = error.details;
-    return { name: error.name, code: error.code, message: error.message, status, attempts, upstreamErrorCode: upstream?.errorCode, upstreamMessage: upstream?.message };
-  }
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return { name: error.name, code: typeof code === "string" ? code : undefined, message: error.message };
-  }
-  return { name: "NonError", message: String(error) };
 }

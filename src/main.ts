@@ -74,13 +74,13 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const policy = await policyOrExit(config);
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  process.on("unhandledRejection", (reason) => logger.error({ err: String(reason) }, "unhandled rejection"));
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
   const source = createSourceDeploy(config, logger);
   let running: RunningSlackApp;
   try {
     running = await startSlackApp(config, source, policy, logger);
   } catch (error) {
-    logger.error({ err: error instanceof Error ? error.message : String(error) }, "start-up failed");
+    logger.error({ err: error }, "start-up failed");
     logger.flush();
     exit(`deploy-history could not start: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   );
   onShutdown(running, source, logger);
   await running.ready.catch((error: unknown) => {
-    logger.error({ err: error instanceof Error ? error.message : String(error) }, "start-up failed");
+    logger.error({ err: error }, "start-up failed");
     logger.flush();
     exit(`deploy-history could not start: ${error instanceof Error ? error.message : String(error)}`);
   });

@@ -1,6 +1,7 @@
 /**
- * Who may look up which project (ACCESS_POLICY). Pure: the file is parsed and validated once at
- * start-up; `decide` answers each lookup.
+ * Who may look up which project (ACCESS_POLICY). `loadAccessPolicy` reads the file once at start-up
+ * (the only I/O here); parsing, validating (`parseAccessPolicy`) and answering each lookup (`decide`,
+ * `isTeamAllowed`, `isRestricted`) are pure functions of the document and the parsed policy.
  *
  *   teams: [T0123ABCD]        # workspaces allowed to ask; absent = the installing workspace only
  *   default: allow            # allow | deny — when no rule matches the asker

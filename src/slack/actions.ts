@@ -6,7 +6,7 @@
  * Button values are documented in render/actions.ts.
  */
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { answerCommand, answerHistory, describeError, mayView, type ProjectAccess } from "../answer.js";
+import { answerCommand, answerHistory, mayView, type ProjectAccess } from "../answer.js";
 import {
   ACTION_IDS,
   decodeHistoryRef,
@@ -23,7 +23,7 @@ import type { ListenerContext } from "./context.js";
 import type { LiveHints } from "./live.js";
 import { responseUrlLocation } from "./live.js";
 import { respondTo } from "./response-url.js";
-import { sendSafely, slackErrorCode } from "./safely.js";
+import { sendSafely } from "./safely.js";
 import type { History } from "../sourcedeploy/model.js";
 import type { MessageLocation } from "../watch/index.js";
 
@@ -104,7 +104,7 @@ export function registerActions(app: App, ctx: ListenerContext): void {
       const posted = await client.chat.postMessage({ channel, text: draft.text, blocks: draft.blocks as never, unfurl_links: false });
       if (posted.ts) await ctx.live.follow(history, { kind: "message", channel, ts: posted.ts }, hints);
     } catch (error) {
-      ctx.logger.info({ channel, ...ref, slackError: slackErrorCode(error) }, "share: chat.postMessage refused, sharing through response_url");
+      ctx.logger.info({ channel, ...ref, err: error }, "share: chat.postMessage refused, sharing through response_url");
       const snapshot = renderHistory(history, ctx.render());
       await sendSafely(ctx.logger, "respond", () => respond({ response_type: "in_channel", replace_original: false, ...snapshot }));
     }
@@ -127,7 +127,7 @@ export function registerActions(app: App, ctx: ListenerContext): void {
       const view = renderTargetsModal(history, 0, ctx.render());
       await sendSafely(ctx.logger, "views.open", () => client.views.open({ trigger_id: body.trigger_id, view: view as never }));
     } catch (error) {
-      ctx.logger.warn({ ...ref, err: describeError(error) }, "targets modal failed");
+      ctx.logger.warn({ ...ref, err: error }, "targets modal failed");
       await ephemeral(respond, renderError(error, ctx.render()));
     }
   });
@@ -140,7 +140,7 @@ export function registerActions(app: App, ctx: ListenerContext): void {
       const next = renderTargetsModal(history, ref.page, ctx.render());
       await sendSafely(ctx.logger, "views.update", () => client.views.update({ view_id: view.id, hash: view.hash, view: next as never }));
     } catch (error) {
-      ctx.logger.warn({ ...ref, err: describeError(error) }, "targets modal page failed");
+      ctx.logger.warn({ ...ref, err: error }, "targets modal page failed");
     }
   };
   button(ACTION_IDS.targetsNext, pageValue, turnPage);

@@ -87,7 +87,7 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
   });
   app.use(dropRetriedEvents(logger));
   app.error(async (error) => {
-    logger.error({ err: { name: error.name, code: error.code, message: error.message } }, "unhandled listener error");
+    logger.error({ err: error }, "unhandled listener error");
   });
 
   registerSlashCommand(app, ctx);
@@ -105,7 +105,7 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
     port,
     ready,
     async stop(graceMs) {
-      await withTimeout(app.stop(), graceMs).catch((error: unknown) => logger.warn({ err: String(error) }, "stopping the receiver failed"));
+      await withTimeout(app.stop(), graceMs).catch((error: unknown) => logger.warn({ err: error }, "stopping the receiver failed"));
       await withTimeout(Promise.allSettled([...inFlight]), graceMs);
       await withTimeout(ctx.live.close(), graceMs);
       loopDelay.disable();

@@ -2,7 +2,6 @@
  * Sending to Slack can fail (expired response_url, channel_not_found, rate limits after retries).
  * The user has already been acked, so a failed send is logged as one structured line, never thrown.
  */
-import { describeError } from "../answer.js";
 import type { Logger } from "../log.js";
 
 export async function sendSafely(logger: Logger, what: string, send: () => Promise<unknown>, fields: Record<string, unknown> = {}): Promise<boolean> {
@@ -10,7 +9,7 @@ export async function sendSafely(logger: Logger, what: string, send: () => Promi
     await send();
     return true;
   } catch (error) {
-    logger.warn({ ...fields, send: what, err: describeError(error), slackError: slackErrorCode(error) }, `slack ${what} failed`);
+    logger.warn({ ...fields, send: what, err: error }, `slack ${what} failed`);
     return false;
   }
 }

@@ -6,7 +6,7 @@
  * be edited, so they are snapshots).
  */
 import type { App } from "@slack/bolt";
-import { describeError, mayView, type AnswerContext } from "../answer.js";
+import { mayView, type AnswerContext } from "../answer.js";
 import { parseHistoryLink, type HistoryRef } from "../links.js";
 import { renderUnfurl } from "../render/index.js";
 import type { History } from "../sourcedeploy/model.js";
@@ -85,7 +85,7 @@ async function unfurlAll(
       try {
         fetched.set(k, await ctx.api.getHistory(ref.projectId, ref.historyId));
       } catch (error) {
-        ctx.logger.warn({ ...where, ...ref, err: describeError(error) }, "history link not unfurled");
+        ctx.logger.warn({ ...where, ...ref, err: error }, "history link not unfurled");
       }
     }),
   );

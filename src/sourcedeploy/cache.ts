@@ -128,7 +128,7 @@ function positiveInt(value: number | undefined, fallback: number): number {
 /** Resolves like `call`, but rejects as the client does ("cancelled") as soon as `signal` aborts. */
 function withCallerSignal<T>(call: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
   if (!signal) return call;
-  const cancelled = () => new SourceDeployError("timeout", `The SourceDeploy request for ${what} was cancelled`);
+  const cancelled = () => new SourceDeployError("aborted", `The SourceDeploy request for ${what} was cancelled`);
   if (signal.aborted) return Promise.reject(cancelled());
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(cancelled());

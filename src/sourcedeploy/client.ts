@@ -2,7 +2,8 @@
  * The SourceDeploy HTTP client (undici). Every call has one overall deadline that covers all its
  * attempts; idempotent GETs are retried on 429, 502/503/504, connection failures and per-attempt
  * timeouts with exponential backoff and full jitter. Every failure becomes a SourceDeployError with a
- * safe English message, and is logged once (warn) without headers or secrets.
+ * safe English message and is logged once at debug (`sourcedeploy.call_failed`, with path and
+ * timing, without headers or secrets); the caller writes the warning, if the failure deserves one.
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleepFor } from "node:timers/promises";
@@ -254,21 +255,7 @@ export class SourceDeployClient implements SourceDeployApi {
    * this line adds the call's path and timing for whoever turns debug on.
    */
   private logFailure(operation: Operation, error: SourceDeployError, path: string | undefined, started: number): void {
-    const { status, attempts, upstream } = error.details;
-    this.logger.debug(
-      {
-        event: "sourcedeploy.call_failed",
-        operation,
-        code: error.code,
-        status,
-        attempts,
-        path,
-        elapsedMs: Math.round(performance.now() - started),
-        upstreamErrorCode: upstream?.errorCode,
-        upstreamMessage: upstream?.message,
-      },
-      error.message,
-    );
+    this.logger.debug({ event: "sourcedeploy.call_failed", operation, path, elapsedMs: Math.round(performance.now() - started), err: error }, "SourceDeploy call failed");
   }
 }
 
@@ -463,7 +450,7 @@ function timedOut(resource: Resource, timeoutMs: number, retryable: boolean): Fa
 }
 
 function cancelled(resource: Resource, cause?: unknown): Failure {
-  return { code: "timeout", message: `The SourceDeploy request for ${describe(resource)} was cancelled`, retryable: false, cause };
+  return { code: "aborted", message: `The SourceDeploy request for ${describe(resource)} was cancelled`, retryable: false, cause };
 }
 
 function invalidResponse(message: string, status: number): Failure {

@@ -11,6 +11,7 @@ export type SourceDeployErrorCode =
   | "rate_limited" // 429 after retries
   | "unavailable" // 5xx, connection resets, refused connections
   | "timeout" // the call's deadline passed
+  | "aborted" // the caller's AbortSignal cancelled the call (e.g. shutdown); not a SourceDeploy failure
   | "invalid_response"; // body not JSON, too large, or not the expected shape
 
 export interface SourceDeployErrorDetails {

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import pThrottle from "p-throttle";
-import type { Logger } from "../log.js";
+import { describeError, type Logger } from "../log.js";
 import { isSourceDeployError } from "../sourcedeploy/errors.js";
 import { isTerminalHistoryStatus, type History } from "../sourcedeploy/model.js";
 import { historyKey } from "./memory-store.js";
@@ -66,7 +66,7 @@ export class Watcher {
     try {
       return await this.exclusive(() => this.register(input));
     } catch (error) {
-      this.logger.warn({ err: describe(error), projectId: input.projectId, historyId: input.historyId }, "watch: registration failed");
+      this.logger.warn({ err: error, projectId: input.projectId, historyId: input.historyId }, "watch: registration failed");
       return false;
     }
   }
@@ -131,7 +131,7 @@ export class Watcher {
     try {
       return digestOf(this.deps.render(watch, initial, { kind: "live" }));
     } catch (error) {
-      this.logger.warn({ err: describe(error), watchId: watch.id }, "watch: render failed");
+      this.logger.warn({ err: error, watchId: watch.id }, "watch: render failed");
       return undefined;
     }
   }
@@ -172,14 +172,14 @@ export class Watcher {
     try {
       await this.tick(loop);
     } catch (error) {
-      this.logger.error({ err: describe(error), projectId: loop.projectId, historyId: loop.historyId }, "watch: tick failed");
+      this.logger.error({ err: error, projectId: loop.projectId, historyId: loop.historyId }, "watch: tick failed");
     }
     if (this.closed) return;
     let active = true;
     try {
       active = await this.exclusive(() => this.keepOrEnd(loop));
     } catch (error) {
-      this.logger.error({ err: describe(error), projectId: loop.projectId, historyId: loop.historyId }, "watch: store lookup failed");
+      this.logger.error({ err: error, projectId: loop.projectId, historyId: loop.historyId }, "watch: store lookup failed");
     }
     if (active) this.schedule(loop, loop.intervalMs);
   }
@@ -201,7 +201,7 @@ export class Watcher {
     await Promise.all(
       watches.map((watch) =>
         this.serve(loop, watch, poll, now).catch((error: unknown) => {
-          this.logger.error({ err: describe(error), watchId: watch.id }, "watch: update failed");
+          this.logger.error({ err: error, watchId: watch.id }, "watch: update failed");
         }),
       ),
     );
@@ -226,10 +226,11 @@ export class Watcher {
       loop.intervalMs = terminal ? this.settings.intervalMs : nextIntervalMs(loop.intervalMs, changed ? "changed" : "unchanged", this.settings);
       return { history, state: terminal ? { kind: "final" } : { kind: "live" } };
     } catch (error) {
+      // close() aborts fetches in flight (code `aborted`): shutting down, not a SourceDeploy failure.
       if (this.closed) return undefined;
       loop.failure = failureReason(error);
       loop.intervalMs = nextIntervalMs(loop.intervalMs, "failed", this.settings);
-      this.logger.warn({ err: describe(error), projectId: loop.projectId, historyId: loop.historyId, nextMs: loop.intervalMs }, "watch: fetch failed");
+      this.logger.warn({ err: error, projectId: loop.projectId, historyId: loop.historyId, nextMs: loop.intervalMs }, "watch: fetch failed");
       if (!loop.history || !loop.lastSuccessAt) return undefined;
       return { history: loop.history, state: { kind: "stale", lastSuccessAt: loop.lastSuccessAt, reason: loop.failure } };
     }
@@ -261,7 +262,7 @@ export class Watcher {
     try {
       return await this.deps.deliver(watch, message);
     } catch (error) {
-      return { kind: "failed", reason: `deliver threw: ${describe(error).message}` };
+      return { kind: "failed", reason: `deliver threw: ${describeError(error).message}` };
     }
   }
 
@@ -284,11 +285,4 @@ function usable(location: Watch["location"], now: number): boolean {
 /** A short machine-readable reason for a stale message: the SourceDeploy error code when there is one. */
 function failureReason(error: unknown): string {
   return isSourceDeployError(error) ? error.code : "unexpected";
-}
-
-/** Loggable error facts; SourceDeployError messages are safe by contract, others are cut short. */
-function describe(error: unknown): { name: string; message: string; code?: string } {
-  if (isSourceDeployError(error)) return { name: error.name, message: error.message, code: error.code };
-  if (error instanceof Error) return { name: error.name, message: error.message.slice(0, 200) };
-  return { name: typeof error, message: String(error).slice(0, 200) };
 }

@@ -192,7 +192,7 @@ describe("link unfurls", () => {
 
     stack.slack.failNext("chat.unfurl", { error: "cannot_unfurl_url" });
     await stack.app.postSigned(eventBody(linkSharedEvent({ channel: "C0TEST", messageTs: "1.4", links: [{ url: history1, domain: "console.ncloud.com" }] })), JSON_TYPE);
-    const line = await stack.app.waitForLog((l) => l.slackError === "cannot_unfurl_url");
+    const line = await stack.app.waitForLog((l) => (l.err as { slackError?: unknown } | undefined)?.slackError === "cannot_unfurl_url");
     expect(line.level).toBe("warn");
     await expectStillServing();
   });

@@ -81,6 +81,7 @@ const mentions = (line: LogLine, needle: string) => new RegExp(`\\b${needle}\\b`
 const problemLinesAbout = (needle: string) => stack.app.parsedLogs().filter((l) => isProblem(l) && mentions(l, needle));
 const problemLinesSince = (mark: number) => stack.app.parsedLogs().slice(mark).filter(isProblem);
 const errCode = (line: LogLine | undefined) => (line?.err as { code?: unknown } | undefined)?.code;
+const slackErrorOf = (line: LogLine | undefined) => (line?.err as { slackError?: unknown } | undefined)?.slackError;
 
 /** The one warn/error line about `needle`, after a moment for any duplicate to show up. */
 async function theProblemLineAbout(needle: string): Promise<LogLine[]> {
@@ -259,11 +260,11 @@ describe("Slack Web API faults", () => {
     const mark = logMark();
     stack.slack.failNext("chat.postMessage", { error });
     const { ts } = await mention("help");
-    await stack.app.waitForLog((l) => l.slackError === error, 5000);
+    await stack.app.waitForLog((l) => slackErrorOf(l) === error, 5000);
     await sleep(250);
     const lines = problemLinesSince(mark);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: "warn", slackError: error });
+    expect(lines[0]).toMatchObject({ level: "warn", err: { slackError: error } });
     expect(repliesTo(ts)).toHaveLength(1);
     await expectStillServing();
   });

@@ -73,7 +73,7 @@ describe("renderError", () => {
     expect(visible(renderError(new SourceDeployError("timeout", "x"), options()))).toContain("SourceDeploy is slow right now, try again");
   });
 
-  it.each(["invalid_request", "auth_failed", "permission_denied", "not_found", "rate_limited", "unavailable", "timeout", "invalid_response"] as const)(
+  it.each(["invalid_request", "auth_failed", "permission_denied", "not_found", "rate_limited", "unavailable", "timeout", "aborted", "invalid_response"] as const)(
     "has a specific message for %s in both locales",
     (code) => {
       const generic = visible(renderError(new Error("boom"), options()));
@@ -85,6 +85,12 @@ describe("renderError", () => {
       }
     },
   );
+
+  it("says neutrally that a cancelled request was cancelled, in both locales", () => {
+    const error = new SourceDeployError("aborted", "The SourceDeploy request for history 1/2 was cancelled");
+    expect(visible(renderError(error, options()))).toContain("The request was cancelled.");
+    expect(visible(renderError(error, options({ locale: "ko" })))).toContain("요청이 취소되었습니다.");
+  });
 
   it("never shows an unknown error's message or stack", () => {
     const error = new Error("ECONNRESET at /srv/app/secret.ts:12 token=xoxb-123");

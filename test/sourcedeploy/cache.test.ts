@@ -164,9 +164,9 @@ describe("CachingSourceDeploy", () => {
     const aborted = cache.getHistory("1", "7", { signal: controller.signal });
     const other = cache.getHistory("1", "7");
     controller.abort();
-    await expect(aborted).rejects.toMatchObject({ name: "SourceDeployError", code: "timeout" });
+    await expect(aborted).rejects.toMatchObject({ name: "SourceDeployError", code: "aborted" });
     upstream.release();
     await expect(other).resolves.toMatchObject({ id: "7" });
-    await expect(cache.getHistory("1", "7", { signal: controller.signal })).rejects.toMatchObject({ code: "timeout" });
+    await expect(cache.getHistory("1", "7", { signal: controller.signal })).rejects.toMatchObject({ code: "aborted" });
   });
 });

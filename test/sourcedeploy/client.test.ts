@@ -242,6 +242,45 @@ describe("SourceDeployClient failures", () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it("reports a caller's abort during a request as aborted, not timeout", async () => {
+    const { client, fake } = await setup();
+    fake.setFault({ kind: "delay", ms: 30_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const error = await failure(client.getHistory("41027", "903344", { signal: controller.signal }));
+    expect(error.code).toBe("aborted");
+    expect(error.details.attempts).toBe(1);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("reports a caller's abort while waiting to retry as aborted, and sends no further attempt", async () => {
+    const controller = new AbortController();
+    const sleep = (_ms: number, signal?: AbortSignal) => {
+      controller.abort();
+      return Promise.reject(signal?.reason);
+    };
+    const { client, fake } = await setup({ sleep });
+    fake.setFault({ kind: "status", status: 503 });
+    const error = await failure(client.getHistory("41027", "903344", { signal: controller.signal }));
+    expect(error.code).toBe("aborted");
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("reports the call's deadline as timeout even when the caller passed a signal", async () => {
+    const { client, fake } = await setup({ timeoutMs: 600, maxRetries: 0 });
+    fake.setFault({ kind: "delay", ms: 30_000 });
+    const error = await failure(client.getHistory("41027", "903344", { signal: new AbortController().signal }));
+    expect(error.code).toBe("timeout");
+  });
+
+  it("reports a signal aborted before the call as aborted, without sending a request", async () => {
+    const { client, fake } = await setup();
+    const error = await failure(client.getHistory("41027", "903344", { signal: AbortSignal.abort() }));
+    expect(error.code).toBe("aborted");
+    expect(error.details.attempts).toBe(0);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it("rejects malformed JSON as invalid_response without retrying", async () => {
     const { client, fake } = await setup();
     fake.queueFault({ kind: "malformed-json" });

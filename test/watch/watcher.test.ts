@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createLogger } from "../../src/log.js";
+import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
 import { Watcher } from "../../src/watch/index.js";
 import { FakeSlack, FakeUpstream, T0, deps, history, inChannel, upstreamError } from "./fakes.js";
 
@@ -360,6 +362,23 @@ describe("Watcher: lifecycle", () => {
     await advance(1000);
     expect(upstream.fetches).toHaveLength(1);
     expect(slack.deliveries).toHaveLength(2);
+  });
+
+  it("close() aborts a fetch in flight without logging it as a SourceDeploy failure", async () => {
+    const lines: Array<{ level: string; msg: string }> = [];
+    const logger = createLogger({ level: "debug", destination: { write: (line: string) => void lines.push(JSON.parse(line) as { level: string; msg: string }) } });
+    let started = false;
+    const fetchHistory = (_projectId: string, historyId: string, signal?: AbortSignal) =>
+      new Promise<never>((_resolve, reject) => {
+        started = true;
+        signal?.addEventListener("abort", () => reject(new SourceDeployError("aborted", `The SourceDeploy request for history 1/${historyId} was cancelled`)));
+      });
+    const w = start({ ...deps(new FakeUpstream(), new FakeSlack()), fetchHistory, logger });
+    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {} });
+    await advance(1000);
+    expect(started).toBe(true);
+    await w.close();
+    expect(lines.filter((l) => l.level === "warn" || l.level === "error")).toEqual([]);
   });
 
   it("rejects invalid settings with a TypeError naming them", () => {

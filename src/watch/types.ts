@@ -3,6 +3,7 @@
  * stored, and what the injected Slack / SourceDeploy side must provide.
  */
 import type { Logger } from "../log.js";
+import type { Message } from "../render/index.js";
 import type { History } from "../sourcedeploy/model.js";
 
 /** Where a message lives, i.e. how to update it. */
@@ -55,11 +56,6 @@ export type PollState = { kind: "live" } | { kind: "final" } | { kind: "stale"; 
 
 export type DeliveryResult = { kind: "ok" } | { kind: "gone" } | { kind: "retry_after"; ms: number } | { kind: "failed"; reason: string };
 
-export interface RenderedMessage {
-  text: string;
-  blocks: unknown[];
-}
-
 export interface WatchSettings {
   /** First and shortest poll interval. Default 5000. */
   intervalMs: number;
@@ -77,8 +73,8 @@ export interface WatcherDeps {
   /** `signal` aborts when the watcher closes; implementations may ignore it. */
   fetchHistory(projectId: string, historyId: string, signal?: AbortSignal): Promise<History>;
   /** Render the message for one watch; the lead's function picks detail vs unfurl form from watch.hints. */
-  render(watch: Watch, history: History, state: PollState): RenderedMessage;
-  deliver(watch: Watch, message: RenderedMessage): Promise<DeliveryResult>;
+  render(watch: Watch, history: History, state: PollState): Message;
+  deliver(watch: Watch, message: Message): Promise<DeliveryResult>;
   store: WatchStore;
   logger: Logger;
   now?: () => number;

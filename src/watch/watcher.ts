@@ -17,7 +17,8 @@ import { isSourceDeployError } from "../sourcedeploy/errors.js";
 import { isTerminalHistoryStatus, type History } from "../sourcedeploy/model.js";
 import { historyKey } from "./memory-store.js";
 import { afterDelivery, checkSettings, digestOf, isClosing, nextIntervalMs, planWatch, throttleWindow } from "./policy.js";
-import type { DeliveryResult, PollState, RenderedMessage, Watch, WatcherDeps, WatchInput, WatchSettings, WatchStore } from "./types.js";
+import type { Message } from "../render/index.js";
+import type { DeliveryResult, PollState, Watch, WatcherDeps, WatchInput, WatchSettings, WatchStore } from "./types.js";
 
 interface Loop {
   readonly key: string;
@@ -257,7 +258,7 @@ export class Watcher {
     else if (action.kind === "update") await this.store.update(watch.id, action.patch);
   }
 
-  private async deliver(watch: Watch, message: RenderedMessage): Promise<DeliveryResult> {
+  private async deliver(watch: Watch, message: Message): Promise<DeliveryResult> {
     try {
       return await this.deps.deliver(watch, message);
     } catch (error) {

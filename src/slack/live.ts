@@ -120,10 +120,10 @@ export function createLiveUpdates(config: Config, api: SourceDeployApi, renderOp
     }
   };
 
-  const store = new MemoryWatchStore();
-  const watcher = new Watcher({
+  const store = new MemoryWatchStore<LiveHints>();
+  const watcher = new Watcher<LiveHints>({
     fetchHistory: (projectId, historyId, signal) => api.getHistory(projectId, historyId, { signal }),
-    render: (watch, history, state) => draw(history, watch.hints as unknown as LiveHints, liveNote(state, watch.location)),
+    render: (watch, history, state) => draw(history, watch.hints, liveNote(state, watch.location)),
     deliver,
     store,
     logger: log,

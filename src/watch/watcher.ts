@@ -40,8 +40,8 @@ interface Poll {
   state: PollState;
 }
 
-export class Watcher {
-  private readonly store: WatchStore;
+export class Watcher<Hints extends object> {
+  private readonly store: WatchStore<Hints>;
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly settings: WatchSettings;
@@ -53,7 +53,7 @@ export class Watcher {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  constructor(private readonly deps: WatcherDeps) {
+  constructor(private readonly deps: WatcherDeps<Hints>) {
     this.settings = checkSettings(deps.settings);
     this.store = deps.store;
     this.logger = deps.logger;
@@ -63,7 +63,7 @@ export class Watcher {
   }
 
   /** Registers a watch. Returns false (and logs why) when at the cap — the caller then keeps a Refresh button. */
-  async watch(input: WatchInput): Promise<boolean> {
+  async watch(input: WatchInput<Hints>): Promise<boolean> {
     try {
       return await this.exclusive(() => this.register(input));
     } catch (error) {
@@ -102,7 +102,7 @@ export class Watcher {
     await Promise.allSettled([...this.running]);
   }
 
-  private async register(input: WatchInput): Promise<boolean> {
+  private async register(input: WatchInput<Hints>): Promise<boolean> {
     const { initial, ...fields } = input;
     const log = { projectId: fields.projectId, historyId: fields.historyId, location: fields.location.kind };
     if (this.closed) return false;
@@ -119,7 +119,7 @@ export class Watcher {
       this.logger.warn({ ...log, count, maxWatches: this.settings.maxWatches }, "watch: cap reached, not watching");
       return false;
     }
-    const watch: Watch = { ...fields, hints: { ...fields.hints }, id: randomUUID(), createdAt: this.now() };
+    const watch: Watch<Hints> = { ...fields, hints: { ...fields.hints }, id: randomUUID(), createdAt: this.now() };
     if (initial) watch.lastDigest = this.initialDigest(watch, initial);
     await this.store.add(watch);
     this.ensureLoop(watch.projectId, watch.historyId, initial);
@@ -128,7 +128,7 @@ export class Watcher {
   }
 
   /** The digest of what the caller just sent, so an unchanged first tick sends nothing. */
-  private initialDigest(watch: Watch, initial: History): string | undefined {
+  private initialDigest(watch: Watch<Hints>, initial: History): string | undefined {
     try {
       return digestOf(this.deps.render(watch, initial, { kind: "live" }));
     } catch (error) {
@@ -236,7 +236,7 @@ export class Watcher {
     }
   }
 
-  private async serve(loop: Loop, watch: Watch, poll: Poll | undefined, now: number): Promise<void> {
+  private async serve(loop: Loop, watch: Watch<Hints>, poll: Poll | undefined, now: number): Promise<void> {
     const plan = planWatch(watch, poll?.state, now, loop.intervalMs, this.settings);
     if (plan.kind === "wait") return;
     if (plan.kind === "drop" || !poll) {
@@ -258,7 +258,7 @@ export class Watcher {
     else if (action.kind === "update") await this.store.update(watch.id, action.patch);
   }
 
-  private async deliver(watch: Watch, message: Message): Promise<DeliveryResult> {
+  private async deliver(watch: Watch<Hints>, message: Message): Promise<DeliveryResult> {
     try {
       return await this.deps.deliver(watch, message);
     } catch (error) {

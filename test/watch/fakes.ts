@@ -106,7 +106,8 @@ function stateOf(text: string): PollState {
   return { kind: "live" };
 }
 
-export function deps(upstream: FakeUpstream, slack: FakeSlack, settings: Partial<WatchSettings> = {}): WatcherDeps & { store: MemoryWatchStore } {
+/** The watcher never reads hints, so these tests pass any object (`Watch<object>`). */
+export function deps(upstream: FakeUpstream, slack: FakeSlack, settings: Partial<WatchSettings> = {}): WatcherDeps<object> & { store: MemoryWatchStore<object> } {
   return {
     fetchHistory: upstream.fetchHistory,
     render: slack.render,

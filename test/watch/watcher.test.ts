@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Watcher } from "../../src/watch/index.js";
+import { Watcher, type WatcherDeps } from "../../src/watch/index.js";
 import { FakeSlack, FakeUpstream, T0, deps, history, inChannel, upstreamError } from "./fakes.js";
 
-let watcher: Watcher | undefined;
+let watcher: Watcher<object> | undefined;
 
 beforeEach(() => {
   vi.useFakeTimers({ now: T0 });
@@ -14,7 +14,7 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-function start(d: ConstructorParameters<typeof Watcher>[0]): Watcher {
+function start(d: WatcherDeps<object>): Watcher<object> {
   watcher = new Watcher(d);
   return watcher;
 }

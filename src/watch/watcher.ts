@@ -72,18 +72,6 @@ export class Watcher<Hints extends object> {
     }
   }
 
-  /**
-   * Starts loops for watches already in the store (a persistent store after a restart).
-   * Returns how many loops run afterwards.
-   */
-  async resume(): Promise<number> {
-    const watches = await this.store.all();
-    await this.exclusive(async () => {
-      for (const watch of watches) this.ensureLoop(watch.projectId, watch.historyId);
-    });
-    return this.loops.size;
-  }
-
   activeWatches(): Promise<number> {
     return this.store.count();
   }

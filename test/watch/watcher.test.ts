@@ -348,20 +348,6 @@ describe("Watcher: lifecycle", () => {
     expect(await w.watch({ projectId: "1", historyId: "9", location: inChannel("C1"), hints: {} })).toBe(false);
   });
 
-  it("resume() starts loops for watches already in the store", async () => {
-    const upstream = new FakeUpstream();
-    const slack = new FakeSlack();
-    upstream.script("7", history("7", "inprogress"));
-    const d = deps(upstream, slack);
-    await d.store.add({ id: "w1", projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, createdAt: T0 });
-    await d.store.add({ id: "w2", projectId: "1", historyId: "7", location: inChannel("C2"), hints: {}, createdAt: T0 });
-    const w = start(d);
-    expect(await w.resume()).toBe(1);
-    await advance(1000);
-    expect(upstream.fetches).toHaveLength(1);
-    expect(slack.deliveries).toHaveLength(2);
-  });
-
   it("rejects invalid settings with a TypeError naming them", () => {
     const d = deps(new FakeUpstream(), new FakeSlack(), { intervalMs: 0, maxIntervalMs: 10 });
     expect(() => new Watcher(d)).toThrow(/intervalMs/);

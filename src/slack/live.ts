@@ -17,6 +17,7 @@ import { MemoryWatchStore, Watcher, type DeliveryResult, type MessageLocation, t
 import { postToResponseUrl } from "./response-url.js";
 import { slackErrorCode } from "./safely.js";
 import { quietWebLogger, slackApiUrl } from "./slack-api.js";
+import { UpdateBudget } from "./update-budget.js";
 
 /** How a followed message is drawn; stored with the watch. */
 export interface LiveHints {
@@ -80,29 +81,19 @@ export function createLiveUpdates(config: Config, api: SourceDeployApi, renderOp
     return message;
   };
 
-  // Slack rate-limits a method for the whole workspace (chat.update is Tier 3, ~50 a minute):
-  // edits stay within SLACK_UPDATES_PER_MINUTE, and after a 429 every message waits out its
-  // Retry-After, not only the one that got it. A message over budget is not queued with content
-  // that would be stale by its turn: it gets retry_after and a later tick sends what is current.
-  const pausedUntil = new Map<string, number>();
-  const recentCalls = new Map<string, number[]>();
-  const budgetWait = (method: string, now: number): number => {
-    const windowStart = now - 60_000;
-    const calls = (recentCalls.get(method) ?? []).filter((t) => t > windowStart);
-    recentCalls.set(method, calls);
-    return calls.length < config.slack.updatesPerMinute ? 0 : calls[0]! + 60_000 - now;
-  };
+  // A message over budget (or while Slack asks us to wait) gets retry_after: the watcher tries it
+  // again at a later tick with what is current then, instead of queueing content that goes stale.
+  const budget = new UpdateBudget({ perMinute: config.slack.updatesPerMinute });
   const callSlack = async (method: "chat.update" | "chat.unfurl", call: () => Promise<unknown>): Promise<DeliveryResult> => {
-    const now = Date.now();
-    const wait = Math.max((pausedUntil.get(method) ?? 0) - now, budgetWait(method, now));
+    const wait = budget.waitMs(method);
     if (wait > 0) return { kind: "retry_after", ms: wait };
-    recentCalls.get(method)!.push(now);
+    budget.record(method);
     try {
       await call();
       return { kind: "ok" };
     } catch (error) {
       const result = classify(error);
-      if (result.kind === "retry_after") pausedUntil.set(method, Date.now() + result.ms);
+      if (result.kind === "retry_after") budget.pause(method, result.ms);
       return result;
     }
   };

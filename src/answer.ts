@@ -17,14 +17,10 @@ import {
   renderProjectList,
   renderProjectNotFound,
   renderUsageError,
+  type Message,
   type RenderOptions,
 } from "./render/index.js";
 import type { History, HistorySummary, Project, SourceDeployApi } from "./sourcedeploy/model.js";
-
-export interface Message {
-  text: string;
-  blocks: unknown[];
-}
 
 /** A reply, and the history it shows when it is one history's detail (to follow it live). */
 export interface Answer {

@@ -6,12 +6,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { answerCommand, type AnswerContext, type Message } from "../src/answer.js";
+import { answerCommand, type AnswerContext } from "../src/answer.js";
 import { parseCommand } from "../src/command.js";
 import { parseLinkPatterns } from "../src/config.js";
 import type { LinkOptions } from "../src/links.js";
 import { silentLogger } from "../src/log.js";
-import type { RenderOptions } from "../src/render/index.js";
+import type { Message, RenderOptions } from "../src/render/index.js";
 import { DemoSourceDeploy } from "../src/sourcedeploy/demo.js";
 import type { CallOptions, History, HistorySummary, PageQuery, Project, ProjectQuery, SourceDeployApi } from "../src/sourcedeploy/model.js";
 import { messageProblems, mrkdwnTexts } from "./support/block-kit.js";

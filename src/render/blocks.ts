@@ -1,4 +1,10 @@
-/** Minimal Block Kit types and builders for what we render, plus Slack's limits. */
+/**
+ * The Block Kit we render, its builders, and Slack's limits. Each type narrows Slack's own type
+ * (`@slack/types`, imported for types only: nothing of Slack is loaded at runtime), so `tsc`
+ * rejects a block Slack's types would reject, and Slack's Web API methods take a `Message` or a
+ * `ModalView` as they are.
+ */
+import type * as Slack from "@slack/types";
 import { clampMrkdwn, plain } from "./escape.js";
 
 export const LIMITS = {
@@ -16,68 +22,50 @@ export const LIMITS = {
   privateMetadata: 3000,
 } as const;
 
-export interface PlainText {
-  type: "plain_text";
-  text: string;
-  emoji?: boolean;
-}
+export type PlainText = Slack.PlainTextElement;
 
-export interface MrkdwnText {
-  type: "mrkdwn";
-  text: string;
-}
+export type MrkdwnText = Slack.MrkdwnElement;
 
-export interface Button {
-  type: "button";
-  text: PlainText;
+/** Every button of ours has an action_id: Slack sends it back on a click, and listeners route by it. */
+export interface Button extends Slack.Button {
   action_id: string;
-  value?: string;
-  url?: string;
-  style?: "primary" | "danger";
 }
 
-export interface HeaderBlock {
-  type: "header";
-  text: PlainText;
-  block_id?: string;
-}
+export type HeaderBlock = Slack.HeaderBlock;
 
-export interface SectionBlock {
-  type: "section";
+/** Our sections hold mrkdwn only, and at most a button beside it. */
+export interface SectionBlock extends Slack.SectionBlock {
   text?: MrkdwnText;
   fields?: MrkdwnText[];
   accessory?: Button;
-  block_id?: string;
 }
 
-export interface ContextBlock {
-  type: "context";
+export interface ContextBlock extends Slack.ContextBlock {
   elements: MrkdwnText[];
-  block_id?: string;
 }
 
-export interface ActionsBlock {
-  type: "actions";
+export interface ActionsBlock extends Slack.ActionsBlock {
   elements: Button[];
-  block_id?: string;
 }
 
-export interface DividerBlock {
-  type: "divider";
-}
+export type DividerBlock = Slack.DividerBlock;
 
-export type Block = HeaderBlock | SectionBlock | ContextBlock | ActionsBlock | DividerBlock;
+/**
+ * Slack's methods also take any `{ type: string }` as a block, so this union is checked against
+ * the blocks Slack knows: a block type added here that Slack's types do not describe fails `tsc`.
+ */
+export type Block = KnownToSlack<HeaderBlock | SectionBlock | ContextBlock | ActionsBlock | DividerBlock>;
+type KnownToSlack<B extends Slack.KnownBlock> = B;
 
+/** What every reply, unfurl and live update is: blocks plus one plain line. */
 export interface Message {
   /** One plain line for notifications and screen readers. */
   text: string;
   blocks: Block[];
 }
 
-export interface ModalView {
-  type: "modal";
+export interface ModalView extends Slack.ModalView {
   callback_id: string;
-  title: PlainText;
   close: PlainText;
   private_metadata: string;
   blocks: Block[];

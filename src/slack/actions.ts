@@ -101,7 +101,7 @@ export function registerActions(app: App, ctx: ListenerContext): void {
     const { message: draft, history } = await answerHistory(ref.projectId, ref.historyId, { ...ctx.answer(access, { shareButton: hints.shareButton }), detail });
     if (!history || !channel) return void (await ephemeral(respond, draft));
     try {
-      const posted = await client.chat.postMessage({ channel, text: draft.text, blocks: draft.blocks as never, unfurl_links: false });
+      const posted = await client.chat.postMessage({ channel, text: draft.text, blocks: draft.blocks, unfurl_links: false });
       if (posted.ts) await ctx.live.follow(history, { kind: "message", channel, ts: posted.ts }, hints);
     } catch (error) {
       ctx.logger.info({ channel, ...ref, err: error }, "share: chat.postMessage refused, sharing through response_url");
@@ -125,7 +125,7 @@ export function registerActions(app: App, ctx: ListenerContext): void {
     try {
       const history = await ctx.api.getHistory(ref.projectId, ref.historyId);
       const view = renderTargetsModal(history, 0, ctx.render());
-      await sendSafely(ctx.logger, "views.open", () => client.views.open({ trigger_id: body.trigger_id, view: view as never }));
+      await sendSafely(ctx.logger, "views.open", () => client.views.open({ trigger_id: body.trigger_id, view }));
     } catch (error) {
       ctx.logger.warn({ ...ref, err: error }, "targets modal failed");
       await ephemeral(respond, renderError(error, ctx.render()));
@@ -138,7 +138,7 @@ export function registerActions(app: App, ctx: ListenerContext): void {
     try {
       const history = await ctx.api.getHistory(ref.projectId, ref.historyId);
       const next = renderTargetsModal(history, ref.page, ctx.render());
-      await sendSafely(ctx.logger, "views.update", () => client.views.update({ view_id: view.id, hash: view.hash, view: next as never }));
+      await sendSafely(ctx.logger, "views.update", () => client.views.update({ view_id: view.id, hash: view.hash, view: next }));
     } catch (error) {
       ctx.logger.warn({ ...ref, err: error }, "targets modal page failed");
     }

@@ -10,13 +10,14 @@
 import { webApi } from "@slack/bolt";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
-import { renderHistory, renderUnfurl, type RenderOptions } from "../render/index.js";
+import { renderHistory, renderUnfurl, type Message, type RenderOptions } from "../render/index.js";
 import type { LiveNote } from "../render/options.js";
 import { isTerminalHistoryStatus, type History, type SourceDeployApi } from "../sourcedeploy/model.js";
-import { MemoryWatchStore, Watcher, type DeliveryResult, type MessageLocation, type PollState, type RenderedMessage, type Watch } from "../watch/index.js";
+import { MemoryWatchStore, Watcher, type DeliveryResult, type MessageLocation, type PollState, type Watch } from "../watch/index.js";
 import { postToResponseUrl } from "./response-url.js";
 import { slackErrorCode } from "./safely.js";
 import { quietWebLogger, slackApiUrl } from "./slack-api.js";
+import { UpdateBudget } from "./update-budget.js";
 
 /** How a followed message is drawn; stored with the watch. */
 export interface LiveHints {
@@ -30,7 +31,7 @@ export interface LiveUpdates {
    * update would draw (so an unchanged first tick sends nothing), or a plain snapshot with its
    * Refresh button when the history is finished or no more watches fit.
    */
-  draft(history: History, location: MessageLocation, hints: LiveHints): Promise<RenderedMessage>;
+  draft(history: History, location: MessageLocation, hints: LiveHints): Promise<Message>;
   /** Follows the posted message while the history runs; false when finished, at the cap, or closed. */
   follow(history: History, location: MessageLocation, hints: LiveHints): Promise<boolean>;
   stats(): Promise<{ watches: number; loops: number }>;
@@ -63,16 +64,16 @@ export function createLiveUpdates(config: Config, api: SourceDeployApi, renderOp
   const log = logger.child({ component: "live" });
   const web = new webApi.WebClient(config.slack.botToken, { slackApiUrl: slackApiUrl(config), rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logger: quietWebLogger });
 
-  const drawNow = (history: History, hints: LiveHints, live: LiveNote | undefined): RenderedMessage => {
+  const drawNow = (history: History, hints: LiveHints, live: LiveNote | undefined): Message => {
     const options = renderOptions({ shareButton: hints.shareButton, live });
     return hints.surface === "unfurl" ? renderUnfurl(history, options) : renderHistory(history, options);
   };
   // A finished history never changes and the history cache hands out the same object each time,
   // so its drawings (which do not depend on "now": running time is an {ago} token) are kept with it.
-  const finished = new WeakMap<History, Map<string, RenderedMessage>>();
-  const draw = (history: History, hints: LiveHints, live: LiveNote | undefined): RenderedMessage => {
+  const finished = new WeakMap<History, Map<string, Message>>();
+  const draw = (history: History, hints: LiveHints, live: LiveNote | undefined): Message => {
     if (live !== undefined || !isTerminalHistoryStatus(history.status)) return drawNow(history, hints, live);
-    const drawings = finished.get(history) ?? new Map<string, RenderedMessage>();
+    const drawings = finished.get(history) ?? new Map<string, Message>();
     finished.set(history, drawings);
     const key = `${hints.surface}:${hints.shareButton}`;
     let message = drawings.get(key);
@@ -80,50 +81,40 @@ export function createLiveUpdates(config: Config, api: SourceDeployApi, renderOp
     return message;
   };
 
-  // Slack rate-limits a method for the whole workspace (chat.update is Tier 3, ~50 a minute):
-  // edits stay within SLACK_UPDATES_PER_MINUTE, and after a 429 every message waits out its
-  // Retry-After, not only the one that got it. A message over budget is not queued with content
-  // that would be stale by its turn: it gets retry_after and a later tick sends what is current.
-  const pausedUntil = new Map<string, number>();
-  const recentCalls = new Map<string, number[]>();
-  const budgetWait = (method: string, now: number): number => {
-    const windowStart = now - 60_000;
-    const calls = (recentCalls.get(method) ?? []).filter((t) => t > windowStart);
-    recentCalls.set(method, calls);
-    return calls.length < config.slack.updatesPerMinute ? 0 : calls[0]! + 60_000 - now;
-  };
+  // A message over budget (or while Slack asks us to wait) gets retry_after: the watcher tries it
+  // again at a later tick with what is current then, instead of queueing content that goes stale.
+  const budget = new UpdateBudget({ perMinute: config.slack.updatesPerMinute });
   const callSlack = async (method: "chat.update" | "chat.unfurl", call: () => Promise<unknown>): Promise<DeliveryResult> => {
-    const now = Date.now();
-    const wait = Math.max((pausedUntil.get(method) ?? 0) - now, budgetWait(method, now));
+    const wait = budget.waitMs(method);
     if (wait > 0) return { kind: "retry_after", ms: wait };
-    recentCalls.get(method)!.push(now);
+    budget.record(method);
     try {
       await call();
       return { kind: "ok" };
     } catch (error) {
       const result = classify(error);
-      if (result.kind === "retry_after") pausedUntil.set(method, Date.now() + result.ms);
+      if (result.kind === "retry_after") budget.pause(method, result.ms);
       return result;
     }
   };
 
-  const deliver = async (watch: Watch, message: RenderedMessage): Promise<DeliveryResult> => {
+  const deliver = async (watch: Watch, message: Message): Promise<DeliveryResult> => {
     const location = watch.location;
-    const blocks = message.blocks as never;
+    const { text, blocks } = message;
     switch (location.kind) {
       case "response_url":
         return replaceThroughResponseUrl(location.url, message).catch((error: unknown) => classify(error));
       case "message":
-        return callSlack("chat.update", () => web.chat.update({ channel: location.channel, ts: location.ts, text: message.text, blocks }));
+        return callSlack("chat.update", () => web.chat.update({ channel: location.channel, ts: location.ts, text, blocks }));
       case "unfurl":
         return callSlack("chat.unfurl", () => web.chat.unfurl({ channel: location.channel, ts: location.ts, unfurls: { [location.url]: { blocks } } }));
     }
   };
 
-  const store = new MemoryWatchStore();
-  const watcher = new Watcher({
+  const store = new MemoryWatchStore<LiveHints>();
+  const watcher = new Watcher<LiveHints>({
     fetchHistory: (projectId, historyId, signal) => api.getHistory(projectId, historyId, { signal }),
-    render: (watch, history, state) => draw(history, watch.hints as unknown as LiveHints, liveNote(state, watch.location)),
+    render: (watch, history, state) => draw(history, watch.hints, liveNote(state, watch.location)),
     deliver,
     store,
     logger: log,
@@ -162,7 +153,7 @@ function classify(error: unknown): DeliveryResult {
   return { kind: "failed", reason: code ?? (error instanceof Error ? error.message : String(error)) };
 }
 
-async function replaceThroughResponseUrl(url: string, message: RenderedMessage): Promise<DeliveryResult> {
+async function replaceThroughResponseUrl(url: string, message: Message): Promise<DeliveryResult> {
   const { status, retryAfterMs } = await postToResponseUrl(url, { replace_original: true, text: message.text, blocks: message.blocks });
   if (status === 404 || status === 410) return { kind: "gone" };
   if (status === 429) return { kind: "retry_after", ms: retryAfterMs ?? 1000 };

@@ -28,7 +28,7 @@ export function registerMention(app: App, ctx: ListenerContext): void {
       ctx.logger,
       "chat.postMessage",
       async () => {
-        ts = (await client.chat.postMessage({ channel: event.channel, thread_ts, text: reply.text, blocks: reply.blocks as never, unfurl_links: false })).ts;
+        ts = (await client.chat.postMessage({ channel: event.channel, thread_ts, text: reply.text, blocks: reply.blocks, unfurl_links: false })).ts;
       },
       { asker },
     );

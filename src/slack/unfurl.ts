@@ -8,7 +8,7 @@
 import type { App } from "@slack/bolt";
 import { mayView, type AnswerContext } from "../answer.js";
 import { parseHistoryLink, type HistoryRef } from "../links.js";
-import { renderUnfurl } from "../render/index.js";
+import { renderUnfurl, type Block } from "../render/index.js";
 import type { History } from "../sourcedeploy/model.js";
 import type { MessageLocation } from "../watch/index.js";
 import type { ListenerContext } from "./context.js";
@@ -23,7 +23,7 @@ interface SharedLink {
 interface Unfurled {
   url: string;
   history: History;
-  blocks: unknown[];
+  blocks: Block[];
 }
 
 const HINTS: LiveHints = { surface: "unfurl", shareButton: false };
@@ -44,10 +44,10 @@ export function registerUnfurl(app: App, ctx: ListenerContext): void {
     const locationOf = (url: string): MessageLocation | undefined => (composer ? undefined : { kind: "unfurl", channel: event.channel, ts: event.message_ts, url });
     const unfurled = await unfurlAll(links, ctx, ctx.answer(access), where, locationOf);
     if (unfurled.length === 0) return;
-    const target = composer ? { unfurl_id: event.unfurl_id, source: "composer" as const } : { channel: event.channel, ts: event.message_ts };
+    const target = composer && event.unfurl_id !== undefined ? { unfurl_id: event.unfurl_id, source: "composer" as const } : { channel: event.channel, ts: event.message_ts };
     const unfurls = Object.fromEntries(unfurled.map((u) => [u.url, { blocks: u.blocks }]));
     ctx.logger.info({ ...where, urls: unfurled.length }, "unfurling history links");
-    const sent = await sendSafely(ctx.logger, "chat.unfurl", () => client.chat.unfurl({ ...target, unfurls } as never), where);
+    const sent = await sendSafely(ctx.logger, "chat.unfurl", () => client.chat.unfurl({ ...target, unfurls }), where);
     if (!sent) return;
     for (const { url, history } of unfurled) {
       const location = locationOf(url);

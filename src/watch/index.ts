@@ -2,7 +2,6 @@ export type {
   DeliveryResult,
   MessageLocation,
   PollState,
-  RenderedMessage,
   Watch,
   WatchPatch,
   WatchSettings,

@@ -4,12 +4,12 @@
  */
 import type { Watch, WatchPatch, WatchStore } from "./types.js";
 
-export class MemoryWatchStore implements WatchStore {
-  private readonly byId = new Map<string, Watch>();
+export class MemoryWatchStore<Hints extends object> implements WatchStore<Hints> {
+  private readonly byId = new Map<string, Watch<Hints>>();
   /** history key → watch ids, so a tick's lookup costs O(watches of that history). */
   private readonly byHistory = new Map<string, Set<string>>();
 
-  async add(watch: Watch): Promise<void> {
+  async add(watch: Watch<Hints>): Promise<void> {
     await this.remove(watch.id);
     this.byId.set(watch.id, copy(watch));
     const key = historyKey(watch.projectId, watch.historyId);
@@ -33,7 +33,7 @@ export class MemoryWatchStore implements WatchStore {
     if (ids?.size === 0) this.byHistory.delete(key);
   }
 
-  async forHistory(projectId: string, historyId: string): Promise<Watch[]> {
+  async forHistory(projectId: string, historyId: string): Promise<Watch<Hints>[]> {
     const ids = this.byHistory.get(historyKey(projectId, historyId)) ?? new Set<string>();
     return [...ids].flatMap((id) => {
       const watch = this.byId.get(id);
@@ -45,7 +45,7 @@ export class MemoryWatchStore implements WatchStore {
     return this.byId.size;
   }
 
-  async all(): Promise<Watch[]> {
+  async all(): Promise<Watch<Hints>[]> {
     return [...this.byId.values()].map(copy);
   }
 }
@@ -54,6 +54,6 @@ export function historyKey(projectId: string, historyId: string): string {
   return `${projectId}/${historyId}`;
 }
 
-function copy(watch: Watch): Watch {
+function copy<Hints extends object>(watch: Watch<Hints>): Watch<Hints> {
   return { ...watch, location: { ...watch.location }, hints: { ...watch.hints } };
 }

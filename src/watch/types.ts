@@ -3,6 +3,7 @@
  * stored, and what the injected Slack / SourceDeploy side must provide.
  */
 import type { Logger } from "../log.js";
+import type { Message } from "../render/index.js";
 import type { History } from "../sourcedeploy/model.js";
 
 /** Where a message lives, i.e. how to update it. */
@@ -16,15 +17,19 @@ export type MessageLocation =
    */
   | { kind: "response_url"; url: string; expiresAt: number; usesLeft: number };
 
-export interface Watch {
+/**
+ * One message that follows one history. `Hints` say how the message is drawn (say, the detail or
+ * the compact form); the code that asks for the watch chooses them, and the watcher only stores
+ * them and hands them back to `render`. Code that never reads the hints takes a plain `Watch`.
+ */
+export interface Watch<Hints extends object = object> {
   id: string;
   projectId: string;
   historyId: string;
   location: MessageLocation;
   /** Epoch ms. */
   createdAt: number;
-  /** Free-form render hints the lead passes through (e.g. { shareButton: true, surface: "detail" | "unfurl" }). */
-  hints: Record<string, unknown>;
+  hints: Hints;
   /** Digest of the last content delivered, to skip unchanged updates. */
   lastDigest?: string;
   /** Epoch ms; set after a Slack 429 (Retry-After). */
@@ -34,14 +39,14 @@ export interface Watch {
 export type WatchPatch = Partial<Pick<Watch, "lastDigest" | "notBefore" | "location">>;
 
 /** Narrow, async, so a Redis implementation can follow. */
-export interface WatchStore {
-  add(watch: Watch): Promise<void>;
+export interface WatchStore<Hints extends object> {
+  add(watch: Watch<Hints>): Promise<void>;
   /** Updating a watch that is gone is a no-op. */
   update(id: string, patch: WatchPatch): Promise<void>;
   remove(id: string): Promise<void>;
-  forHistory(projectId: string, historyId: string): Promise<Watch[]>;
+  forHistory(projectId: string, historyId: string): Promise<Watch<Hints>[]>;
   count(): Promise<number>;
-  all(): Promise<Watch[]>;
+  all(): Promise<Watch<Hints>[]>;
 }
 
 /**
@@ -54,11 +59,6 @@ export interface WatchStore {
 export type PollState = { kind: "live" } | { kind: "final" } | { kind: "stale"; lastSuccessAt: Date; reason: string } | { kind: "expired" };
 
 export type DeliveryResult = { kind: "ok" } | { kind: "gone" } | { kind: "retry_after"; ms: number } | { kind: "failed"; reason: string };
-
-export interface RenderedMessage {
-  text: string;
-  blocks: unknown[];
-}
 
 export interface WatchSettings {
   /** First and shortest poll interval. Default 5000. */
@@ -73,16 +73,16 @@ export interface WatchSettings {
   upstreamMaxRps: number;
 }
 
-export interface WatcherDeps {
+export interface WatcherDeps<Hints extends object> {
   /** `signal` aborts when the watcher closes; implementations may ignore it. */
   fetchHistory(projectId: string, historyId: string, signal?: AbortSignal): Promise<History>;
-  /** Render the message for one watch; the lead's function picks detail vs unfurl form from watch.hints. */
-  render(watch: Watch, history: History, state: PollState): RenderedMessage;
-  deliver(watch: Watch, message: RenderedMessage): Promise<DeliveryResult>;
-  store: WatchStore;
+  /** The message one watch shows now, drawn as its `hints` say. */
+  render(watch: Watch<Hints>, history: History, state: PollState): Message;
+  deliver(watch: Watch<Hints>, message: Message): Promise<DeliveryResult>;
+  store: WatchStore<Hints>;
   logger: Logger;
   now?: () => number;
   settings: WatchSettings;
 }
 
-export type WatchInput = Omit<Watch, "id" | "createdAt" | "lastDigest" | "notBefore"> & { initial?: History };
+export type WatchInput<Hints extends object> = Omit<Watch<Hints>, "id" | "createdAt" | "lastDigest" | "notBefore"> & { initial?: History };

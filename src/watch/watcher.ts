@@ -17,7 +17,8 @@ import { isSourceDeployError } from "../sourcedeploy/errors.js";
 import { isTerminalHistoryStatus, type History } from "../sourcedeploy/model.js";
 import { historyKey } from "./memory-store.js";
 import { afterDelivery, checkSettings, digestOf, isClosing, nextIntervalMs, planWatch, throttleWindow } from "./policy.js";
-import type { DeliveryResult, PollState, RenderedMessage, Watch, WatcherDeps, WatchInput, WatchSettings, WatchStore } from "./types.js";
+import type { Message } from "../render/index.js";
+import type { DeliveryResult, PollState, Watch, WatcherDeps, WatchInput, WatchSettings, WatchStore } from "./types.js";
 
 interface Loop {
   readonly key: string;
@@ -39,8 +40,8 @@ interface Poll {
   state: PollState;
 }
 
-export class Watcher {
-  private readonly store: WatchStore;
+export class Watcher<Hints extends object> {
+  private readonly store: WatchStore<Hints>;
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly settings: WatchSettings;
@@ -52,7 +53,7 @@ export class Watcher {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  constructor(private readonly deps: WatcherDeps) {
+  constructor(private readonly deps: WatcherDeps<Hints>) {
     this.settings = checkSettings(deps.settings);
     this.store = deps.store;
     this.logger = deps.logger;
@@ -62,25 +63,13 @@ export class Watcher {
   }
 
   /** Registers a watch. Returns false (and logs why) when at the cap — the caller then keeps a Refresh button. */
-  async watch(input: WatchInput): Promise<boolean> {
+  async watch(input: WatchInput<Hints>): Promise<boolean> {
     try {
       return await this.exclusive(() => this.register(input));
     } catch (error) {
       this.logger.warn({ err: error, projectId: input.projectId, historyId: input.historyId }, "watch: registration failed");
       return false;
     }
-  }
-
-  /**
-   * Starts loops for watches already in the store (a persistent store after a restart).
-   * Returns how many loops run afterwards.
-   */
-  async resume(): Promise<number> {
-    const watches = await this.store.all();
-    await this.exclusive(async () => {
-      for (const watch of watches) this.ensureLoop(watch.projectId, watch.historyId);
-    });
-    return this.loops.size;
   }
 
   activeWatches(): Promise<number> {
@@ -101,7 +90,7 @@ export class Watcher {
     await Promise.allSettled([...this.running]);
   }
 
-  private async register(input: WatchInput): Promise<boolean> {
+  private async register(input: WatchInput<Hints>): Promise<boolean> {
     const { initial, ...fields } = input;
     const log = { projectId: fields.projectId, historyId: fields.historyId, location: fields.location.kind };
     if (this.closed) return false;
@@ -118,7 +107,7 @@ export class Watcher {
       this.logger.warn({ ...log, count, maxWatches: this.settings.maxWatches }, "watch: cap reached, not watching");
       return false;
     }
-    const watch: Watch = { ...fields, hints: { ...fields.hints }, id: randomUUID(), createdAt: this.now() };
+    const watch: Watch<Hints> = { ...fields, hints: { ...fields.hints }, id: randomUUID(), createdAt: this.now() };
     if (initial) watch.lastDigest = this.initialDigest(watch, initial);
     await this.store.add(watch);
     this.ensureLoop(watch.projectId, watch.historyId, initial);
@@ -127,7 +116,7 @@ export class Watcher {
   }
 
   /** The digest of what the caller just sent, so an unchanged first tick sends nothing. */
-  private initialDigest(watch: Watch, initial: History): string | undefined {
+  private initialDigest(watch: Watch<Hints>, initial: History): string | undefined {
     try {
       return digestOf(this.deps.render(watch, initial, { kind: "live" }));
     } catch (error) {
@@ -236,7 +225,7 @@ export class Watcher {
     }
   }
 
-  private async serve(loop: Loop, watch: Watch, poll: Poll | undefined, now: number): Promise<void> {
+  private async serve(loop: Loop, watch: Watch<Hints>, poll: Poll | undefined, now: number): Promise<void> {
     const plan = planWatch(watch, poll?.state, now, loop.intervalMs, this.settings);
     if (plan.kind === "wait") return;
     if (plan.kind === "drop" || !poll) {
@@ -258,7 +247,7 @@ export class Watcher {
     else if (action.kind === "update") await this.store.update(watch.id, action.patch);
   }
 
-  private async deliver(watch: Watch, message: RenderedMessage): Promise<DeliveryResult> {
+  private async deliver(watch: Watch<Hints>, message: Message): Promise<DeliveryResult> {
     try {
       return await this.deps.deliver(watch, message);
     } catch (error) {

@@ -7,7 +7,8 @@ import type { History } from "../../src/sourcedeploy/model.js";
 import { silentLogger } from "../../src/log.js";
 import { MemoryWatchStore } from "../../src/watch/memory-store.js";
 import { DEFAULT_WATCH_SETTINGS } from "../../src/watch/policy.js";
-import type { DeliveryResult, MessageLocation, PollState, RenderedMessage, Watch, WatcherDeps, WatchSettings } from "../../src/watch/types.js";
+import type { Message } from "../../src/render/index.js";
+import type { DeliveryResult, MessageLocation, PollState, Watch, WatcherDeps, WatchSettings } from "../../src/watch/types.js";
 
 export const T0 = Date.UTC(2026, 2, 8, 14, 0, 0);
 
@@ -76,14 +77,14 @@ export class FakeSlack {
     this.answers.set(target, results);
   }
 
-  readonly render = (watch: Watch, h: History, state: PollState): RenderedMessage => {
+  readonly render = (watch: Watch, h: History, state: PollState): Message => {
     this.renderCalls += 1;
     const stale = state.kind === "stale" ? ` since ${state.lastSuccessAt.getTime() - T0} (${state.reason})` : "";
     const last = watch.location.kind === "response_url" && watch.location.usesLeft === 1 ? " [last update: press Refresh]" : "";
     return { text: `#${h.id} ${h.status} ${h.targets.map((t) => t.status).join(",")} ${state.kind}${stale}${last}`, blocks: [] };
   };
 
-  readonly deliver = async (watch: Watch, message: RenderedMessage): Promise<DeliveryResult> => {
+  readonly deliver = async (watch: Watch, message: Message): Promise<DeliveryResult> => {
     const state = stateOf(message.text);
     this.deliveries.push({ at: Date.now() - T0, watchId: watch.id, location: watch.location, state, text: message.text });
     const target = watch.location.kind === "response_url" ? "response_url" : watch.location.channel;
@@ -105,7 +106,8 @@ function stateOf(text: string): PollState {
   return { kind: "live" };
 }
 
-export function deps(upstream: FakeUpstream, slack: FakeSlack, settings: Partial<WatchSettings> = {}): WatcherDeps & { store: MemoryWatchStore } {
+/** The watcher never reads hints, so these tests pass any object (`Watch<object>`). */
+export function deps(upstream: FakeUpstream, slack: FakeSlack, settings: Partial<WatchSettings> = {}): WatcherDeps<object> & { store: MemoryWatchStore<object> } {
   return {
     fetchHistory: upstream.fetchHistory,
     render: slack.render,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryWatchStore } from "../../src/watch/memory-store.js";
 import type { Watch } from "../../src/watch/types.js";
 
-const watch = (id: string, historyId: string): Watch => ({
+const watch = (id: string, historyId: string): Watch<{ surface: string }> => ({
   id,
   projectId: "1",
   historyId,
@@ -13,7 +13,7 @@ const watch = (id: string, historyId: string): Watch => ({
 
 describe("MemoryWatchStore", () => {
   it("finds watches by history, counts, updates and removes them", async () => {
-    const store = new MemoryWatchStore();
+    const store = new MemoryWatchStore<{ surface: string }>();
     await store.add(watch("a", "7"));
     await store.add(watch("b", "7"));
     await store.add(watch("c", "8"));
@@ -31,7 +31,7 @@ describe("MemoryWatchStore", () => {
   });
 
   it("hands out copies: changing a returned watch does not change the stored one", async () => {
-    const store = new MemoryWatchStore();
+    const store = new MemoryWatchStore<{ surface: string }>();
     await store.add(watch("a", "7"));
     const [copy] = await store.all();
     if (!copy || copy.location.kind !== "response_url") throw new Error("unexpected");

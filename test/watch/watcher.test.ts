@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../src/log.js";
 import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
-import { Watcher } from "../../src/watch/index.js";
+import { Watcher, type WatcherDeps } from "../../src/watch/index.js";
 import { FakeSlack, FakeUpstream, T0, deps, history, inChannel, upstreamError } from "./fakes.js";
 
-let watcher: Watcher | undefined;
+let watcher: Watcher<object> | undefined;
 
 beforeEach(() => {
   vi.useFakeTimers({ now: T0 });
@@ -16,7 +16,7 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-function start(d: ConstructorParameters<typeof Watcher>[0]): Watcher {
+function start(d: WatcherDeps<object>): Watcher<object> {
   watcher = new Watcher(d);
   return watcher;
 }
@@ -348,20 +348,6 @@ describe("Watcher: lifecycle", () => {
     await advance(60_000);
     expect(upstream.fetches).toHaveLength(fetched);
     expect(await w.watch({ projectId: "1", historyId: "9", location: inChannel("C1"), hints: {} })).toBe(false);
-  });
-
-  it("resume() starts loops for watches already in the store", async () => {
-    const upstream = new FakeUpstream();
-    const slack = new FakeSlack();
-    upstream.script("7", history("7", "inprogress"));
-    const d = deps(upstream, slack);
-    await d.store.add({ id: "w1", projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, createdAt: T0 });
-    await d.store.add({ id: "w2", projectId: "1", historyId: "7", location: inChannel("C2"), hints: {}, createdAt: T0 });
-    const w = start(d);
-    expect(await w.resume()).toBe(1);
-    await advance(1000);
-    expect(upstream.fetches).toHaveLength(1);
-    expect(slack.deliveries).toHaveLength(2);
   });
 
   it("close() aborts a fetch in flight without logging it as a SourceDeploy failure", async () => {

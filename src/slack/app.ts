@@ -9,16 +9,16 @@ import { LRUCache } from "lru-cache";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { SourceDeploySource } from "../sourcedeploy/index.js";
-import { registerActions } from "./actions.js";
+import { registerActions } from "./listeners/actions/buttons.js";
 import { boltLogger } from "./bolt-logger.js";
-import { registerSlashCommand } from "./command.js";
+import { registerSlashCommand } from "./listeners/commands/deploy-history.js";
 import type { AccessPolicy } from "../access/policy.js";
 import { createListenerContext } from "./context.js";
 import { quietWebLogger, slackApiUrl } from "./slack-api.js";
 import { slackErrorCode } from "./safely.js";
-import { registerMention } from "./mention.js";
+import { registerMention } from "./listeners/events/app-mention.js";
 import { slackMode, type SlackMode } from "./setup-check.js";
-import { registerUnfurl } from "./unfurl.js";
+import { registerUnfurl } from "./listeners/events/link-shared.js";
 
 export interface RunningSlackApp {
   mode: SlackMode;

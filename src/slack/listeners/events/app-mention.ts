@@ -1,12 +1,12 @@
 /** `@deploy-history …` in a channel: the same grammar, answered in the mention's thread. */
 import type { App } from "@slack/bolt";
-import { answerCommand } from "../answer.js";
-import { parseCommand } from "../command.js";
-import { renderAccessDenied } from "../render/index.js";
-import type { History } from "../sourcedeploy/model.js";
-import type { ListenerContext } from "./context.js";
-import type { LiveHints } from "./live.js";
-import { sendSafely } from "./safely.js";
+import { answerCommand } from "../../../answer.js";
+import { parseCommand } from "../../../command.js";
+import { renderAccessDenied } from "../../../render/index.js";
+import type { History } from "../../../sourcedeploy/model.js";
+import type { ListenerContext } from "../../context.js";
+import type { LiveHints } from "../../live.js";
+import { sendSafely } from "../../safely.js";
 
 const HINTS: LiveHints = { surface: "detail", shareButton: false };
 

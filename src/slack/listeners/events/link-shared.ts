@@ -6,14 +6,14 @@
  * be edited, so they are snapshots).
  */
 import type { App } from "@slack/bolt";
-import { describeError, mayView, type AnswerContext } from "../answer.js";
-import { parseHistoryLink, type HistoryRef } from "../links.js";
-import { renderUnfurl } from "../render/index.js";
-import type { History } from "../sourcedeploy/model.js";
-import type { MessageLocation } from "../watch/index.js";
-import type { ListenerContext } from "./context.js";
-import type { LiveHints } from "./live.js";
-import { sendSafely } from "./safely.js";
+import { describeError, mayView, type AnswerContext } from "../../../answer.js";
+import { parseHistoryLink, type HistoryRef } from "../../../links.js";
+import { renderUnfurl } from "../../../render/index.js";
+import type { History } from "../../../sourcedeploy/model.js";
+import type { MessageLocation } from "../../../watch/index.js";
+import type { ListenerContext } from "../../context.js";
+import type { LiveHints } from "../../live.js";
+import { sendSafely } from "../../safely.js";
 
 interface SharedLink {
   url: string;

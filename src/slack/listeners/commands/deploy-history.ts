@@ -3,14 +3,14 @@
  * A running deployment's reply follows it through the same response_url while Slack allows.
  */
 import type { App } from "@slack/bolt";
-import { answerCommand } from "../answer.js";
-import { parseCommand } from "../command.js";
-import type { History } from "../sourcedeploy/model.js";
-import { renderAccessDenied } from "../render/index.js";
-import type { ListenerContext } from "./context.js";
-import { responseUrlLocation, type LiveHints } from "./live.js";
-import { respondTo } from "./response-url.js";
-import { sendSafely } from "./safely.js";
+import { answerCommand } from "../../../answer.js";
+import { parseCommand } from "../../../command.js";
+import type { History } from "../../../sourcedeploy/model.js";
+import { renderAccessDenied } from "../../../render/index.js";
+import type { ListenerContext } from "../../context.js";
+import { responseUrlLocation, type LiveHints } from "../../live.js";
+import { respondTo } from "../../response-url.js";
+import { sendSafely } from "../../safely.js";
 
 export const COMMAND_NAME = "/deploy-history";
 

@@ -6,7 +6,7 @@
  * Button values are documented in render/actions.ts.
  */
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { answerCommand, answerHistory, describeError, mayView, type ProjectAccess } from "../answer.js";
+import { answerCommand, answerHistory, describeError, mayView, type ProjectAccess } from "../../../answer.js";
 import {
   ACTION_IDS,
   decodeHistoryRef,
@@ -18,14 +18,14 @@ import {
   renderTargetsModal,
   type HistoryRef,
   type TargetsPageRef,
-} from "../render/index.js";
-import type { ListenerContext } from "./context.js";
-import type { LiveHints } from "./live.js";
-import { responseUrlLocation } from "./live.js";
-import { respondTo } from "./response-url.js";
-import { sendSafely, slackErrorCode } from "./safely.js";
-import type { History } from "../sourcedeploy/model.js";
-import type { MessageLocation } from "../watch/index.js";
+} from "../../../render/index.js";
+import type { ListenerContext } from "../../context.js";
+import type { LiveHints } from "../../live.js";
+import { responseUrlLocation } from "../../live.js";
+import { respondTo } from "../../response-url.js";
+import { sendSafely, slackErrorCode } from "../../safely.js";
+import type { History } from "../../../sourcedeploy/model.js";
+import type { MessageLocation } from "../../../watch/index.js";
 
 type ButtonArgs = Omit<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, "respond"> & AllMiddlewareArgs & { respond: Respond };
 type Respond = (payload: object) => Promise<void>;

@@ -1,6 +1,6 @@
 /**
  * The Bolt app: Socket Mode when SLACK_APP_TOKEN is set, HTTP mode otherwise (`POST /slack/events`
- * for commands, events and interactivity, `GET /healthz`). Listeners live in this folder and stay
+ * for commands, events and interactivity, `GET /healthz`). Listeners live in listeners/ and stay
  * thin; everything they need comes from the ListenerContext.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -9,16 +9,13 @@ import { LRUCache } from "lru-cache";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { SourceDeploySource } from "../sourcedeploy/index.js";
-import { registerActions } from "./actions.js";
 import { boltLogger } from "./bolt-logger.js";
-import { registerSlashCommand } from "./command.js";
 import type { AccessPolicy } from "../access/policy.js";
 import { createListenerContext } from "./context.js";
+import { registerListeners } from "./listeners/index.js";
 import { quietWebLogger, slackApiUrl } from "./slack-api.js";
 import { slackErrorCode } from "./safely.js";
-import { registerMention } from "./mention.js";
 import { slackMode, type SlackMode } from "./setup-check.js";
-import { registerUnfurl } from "./unfurl.js";
 
 export interface RunningSlackApp {
   mode: SlackMode;
@@ -90,10 +87,7 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
     logger.error({ err: error }, "unhandled listener error");
   });
 
-  registerSlashCommand(app, ctx);
-  registerUnfurl(app, ctx);
-  registerMention(app, ctx);
-  registerActions(app, ctx);
+  registerListeners(app, ctx);
 
   await startReceiver(app, mode, port);
 

@@ -3,7 +3,7 @@ import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { COMMAND_NAME } from "../../src/slack/command.js";
+import { COMMAND_NAME } from "../../src/slack/listeners/commands/deploy-history.js";
 import { readSchema } from "../support/fixtures.js";
 
 const root = new URL("../../", import.meta.url);
@@ -16,8 +16,8 @@ interface Manifest {
   settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean }; socket_mode_enabled: boolean };
 }
 
-/** Every .ts file under src/slack, concatenated: what the listeners actually call. */
-const slackSource = readdirSync(new URL("src/slack/", root))
+/** Every .ts file under src/slack and its subfolders (the listeners), concatenated: what the app actually calls. */
+const slackSource = readdirSync(new URL("src/slack/", root), { recursive: true, encoding: "utf8" })
   .filter((f) => f.endsWith(".ts"))
   .map((f) => readFileSync(new URL(`src/slack/${f}`, root), "utf8"))
   .join("\n");

@@ -2,21 +2,22 @@
  * `/deploy-history`: ack at once, answer through response_url (ephemeral, with a Share button).
  * A running deployment's reply follows it through the same response_url while Slack allows.
  */
-import type { App } from "@slack/bolt";
-import { answerCommand } from "../answer.js";
-import { parseCommand } from "../command.js";
-import type { History } from "../sourcedeploy/model.js";
-import { renderAccessDenied } from "../render/index.js";
-import type { ListenerContext } from "./context.js";
-import { responseUrlLocation, type LiveHints } from "./live.js";
-import { respondTo } from "./response-url.js";
-import { sendSafely } from "./safely.js";
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import { answerCommand } from "../../../answer.js";
+import { parseCommand } from "../../../command.js";
+import type { History } from "../../../sourcedeploy/model.js";
+import { renderAccessDenied } from "../../../render/index.js";
+import type { ListenerContext } from "../../context.js";
+import { responseUrlLocation, type LiveHints } from "../../live.js";
+import { sendSafely } from "../../safely.js";
+import type { WithRespond } from "../respond.js";
 
 export const COMMAND_NAME = "/deploy-history";
 
-export function registerSlashCommand(app: App, ctx: ListenerContext): void {
-  app.command(COMMAND_NAME, async ({ ack, command }) => {
-    const respond = (payload: object) => respondTo(command.response_url, payload);
+export type SlashCommandArgs = WithRespond<AllMiddlewareArgs & SlackCommandMiddlewareArgs>;
+
+export function deployHistoryCommand(ctx: ListenerContext): (args: SlashCommandArgs) => Promise<void> {
+  return async ({ ack, command, respond }) => {
     await ack();
     const asker = { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id };
     const parsed = parseCommand(command.text ?? "", ctx.linkOptions);
@@ -32,5 +33,5 @@ export function registerSlashCommand(app: App, ctx: ListenerContext): void {
     const { message: reply, history } = await answerCommand(parsed, { ...ctx.answer(access, { shareButton: true }), detail });
     const sent = await sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", ...reply }), { asker });
     if (sent && history) await ctx.live.follow(history, location, hints);
-  });
+  };
 }

@@ -1,17 +1,19 @@
 /** `@deploy-history …` in a channel: the same grammar, answered in the mention's thread. */
-import type { App } from "@slack/bolt";
-import { answerCommand } from "../answer.js";
-import { parseCommand } from "../command.js";
-import { renderAccessDenied } from "../render/index.js";
-import type { History } from "../sourcedeploy/model.js";
-import type { ListenerContext } from "./context.js";
-import type { LiveHints } from "./live.js";
-import { sendSafely } from "./safely.js";
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
+import { answerCommand } from "../../../answer.js";
+import { parseCommand } from "../../../command.js";
+import { renderAccessDenied } from "../../../render/index.js";
+import type { History } from "../../../sourcedeploy/model.js";
+import type { ListenerContext } from "../../context.js";
+import type { LiveHints } from "../../live.js";
+import { sendSafely } from "../../safely.js";
 
 const HINTS: LiveHints = { surface: "detail", shareButton: false };
 
-export function registerMention(app: App, ctx: ListenerContext): void {
-  app.event("app_mention", async ({ event, body, client }) => {
+export type AppMentionArgs = AllMiddlewareArgs & SlackEventMiddlewareArgs<"app_mention">;
+
+export function appMention(ctx: ListenerContext): (args: AppMentionArgs) => Promise<void> {
+  return async ({ event, body, client }) => {
     const teamId = event.user_team ?? event.team ?? body.team_id;
     const asker = { teamId, channelId: event.channel, userId: event.user };
     const parsed = parseCommand(event.text ?? "", ctx.linkOptions);
@@ -33,5 +35,5 @@ export function registerMention(app: App, ctx: ListenerContext): void {
       { asker },
     );
     if (history && ts) await ctx.live.follow(history, { kind: "message", channel: event.channel, ts }, HINTS);
-  });
+  };
 }

@@ -5,17 +5,17 @@
  * Unfurls of running deployments in posted messages follow them live (composer previews cannot
  * be edited, so they are snapshots).
  */
-import type { App } from "@slack/bolt";
-import { mayView, type AnswerContext } from "../answer.js";
-import { parseHistoryLink, type HistoryRef } from "../links.js";
-import { renderUnfurl, type Block } from "../render/index.js";
-import type { History } from "../sourcedeploy/model.js";
-import type { MessageLocation } from "../watch/index.js";
-import type { ListenerContext } from "./context.js";
-import type { LiveHints } from "./live.js";
-import { sendSafely } from "./safely.js";
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
+import { mayView, type AnswerContext } from "../../../answer.js";
+import { parseHistoryLink, type HistoryRef, type LinkOptions } from "../../../links.js";
+import { renderUnfurl, type Block } from "../../../render/index.js";
+import type { History } from "../../../sourcedeploy/model.js";
+import type { MessageLocation } from "../../../watch/index.js";
+import type { ListenerContext } from "../../context.js";
+import type { LiveHints } from "../../live.js";
+import { sendSafely } from "../../safely.js";
 
-interface SharedLink {
+export interface SharedLink {
   url: string;
   ref: HistoryRef;
 }
@@ -28,9 +28,11 @@ interface Unfurled {
 
 const HINTS: LiveHints = { surface: "unfurl", shareButton: false };
 
-export function registerUnfurl(app: App, ctx: ListenerContext): void {
-  app.event("link_shared", async ({ event, body, client }) => {
-    const links = historyLinks(event.links.map((l) => l.url), ctx);
+export type LinkSharedArgs = AllMiddlewareArgs & SlackEventMiddlewareArgs<"link_shared">;
+
+export function linkShared(ctx: ListenerContext): (args: LinkSharedArgs) => Promise<void> {
+  return async ({ event, body, client }) => {
+    const links = historyLinks(event.links.map((l) => l.url), ctx.linkOptions);
     if (links.length === 0) return;
     const where = { channel: event.channel, user: event.user, source: event.source };
     // People of the other organisation in a Slack Connect channel would see every unfurl.
@@ -53,17 +55,17 @@ export function registerUnfurl(app: App, ctx: ListenerContext): void {
       const location = locationOf(url);
       if (location) await ctx.live.follow(history, location, HINTS);
     }
-  });
+  };
 }
 
-/** Slack HTML-escapes `&` in link_shared URLs; the exact URL stays the unfurl key. */
-function historyLinks(urls: readonly string[], ctx: ListenerContext): SharedLink[] {
+/** The distinct history links among the shared URLs. Slack HTML-escapes `&` in them; the exact URL stays the unfurl key. */
+export function historyLinks(urls: readonly string[], options: LinkOptions): SharedLink[] {
   const seen = new Set<string>();
   const links: SharedLink[] = [];
   for (const url of urls) {
     if (seen.has(url)) continue;
     seen.add(url);
-    const ref = parseHistoryLink(url.replaceAll("&amp;", "&"), ctx.linkOptions);
+    const ref = parseHistoryLink(url.replaceAll("&amp;", "&"), options);
     if (ref) links.push({ url, ref });
   }
   return links;

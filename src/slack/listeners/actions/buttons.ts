@@ -3,12 +3,12 @@
  * Refresh replaces the message with the newer state; Share posts the detail in the channel;
  * Details (a list entry) and a project of the project list answer with a new ephemeral message;
  * Show all targets opens the modal, whose paging buttons update it.
- * Button values are documented in render/actions.ts.
+ * Button values are documented in render/actions.ts; each handler factory here is registered
+ * for its action id in listeners/index.ts.
  */
-import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { answerCommand, answerHistory, mayView, type ProjectAccess } from "../answer.js";
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { answerCommand, answerHistory, mayView, type ProjectAccess } from "../../../answer.js";
 import {
-  ACTION_IDS,
   decodeHistoryRef,
   decodeProjectRef,
   decodeTargetsPageRef,
@@ -18,17 +18,17 @@ import {
   renderTargetsModal,
   type HistoryRef,
   type TargetsPageRef,
-} from "../render/index.js";
-import type { ListenerContext } from "./context.js";
-import type { LiveHints } from "./live.js";
-import { responseUrlLocation } from "./live.js";
-import { respondTo } from "./response-url.js";
-import { sendSafely } from "./safely.js";
-import type { History } from "../sourcedeploy/model.js";
-import type { MessageLocation } from "../watch/index.js";
+} from "../../../render/index.js";
+import type { ListenerContext } from "../../context.js";
+import type { LiveHints } from "../../live.js";
+import { responseUrlLocation } from "../../live.js";
+import { sendSafely } from "../../safely.js";
+import type { History } from "../../../sourcedeploy/model.js";
+import type { MessageLocation } from "../../../watch/index.js";
+import type { Respond, WithRespond } from "../respond.js";
 
-type ButtonArgs = Omit<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, "respond"> & AllMiddlewareArgs & { respond: Respond };
-type Respond = (payload: object) => Promise<void>;
+export type ButtonArgs = WithRespond<SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs>;
+export type ButtonHandler = (args: ButtonArgs) => Promise<void>;
 
 const ID = /^\d{1,20}$/;
 
@@ -51,38 +51,38 @@ export function projectValue(value: string): string | undefined {
  * Where a refreshed message lives: an ephemeral one only through this click's response_url; a
  * channel message is the bot's own, so chat.update can keep it current without Slack's limits.
  */
-function refreshedLocation(body: ButtonArgs["body"], ephemeral: boolean): MessageLocation | undefined {
+export function refreshedLocation(body: ButtonArgs["body"], ephemeral: boolean): MessageLocation | undefined {
   if (ephemeral) return body.response_url ? responseUrlLocation(body.response_url) : undefined;
   const channel = body.container?.channel_id ?? body.channel?.id;
   const ts = body.container?.message_ts ?? body.message?.ts;
   return channel && ts ? { kind: "message", channel, ts } : undefined;
 }
 
-export function registerActions(app: App, ctx: ListenerContext): void {
-  /** Acks, checks the asker's workspace, decodes the value (ignoring unreadable ones), then handles it. */
-  function button<T>(actionId: string | RegExp, decode: (value: string) => T | undefined, handle: (args: ButtonArgs, value: T, access: ProjectAccess) => Promise<void>) {
-    app.action<BlockAction<ButtonAction>>({ action_id: actionId, type: "block_actions" }, async (args) => {
-      await args.ack();
-      const { body } = args;
-      const asker = { teamId: body.user.team_id ?? body.team?.id, channelId: body.channel?.id, userId: body.user.id };
-      const value = decode(args.action.value ?? "");
-      if (value === undefined) {
-        ctx.logger.warn({ asker, action: args.action.action_id, value: args.action.value?.slice(0, 100) }, "button with an unreadable value ignored");
-        return;
-      }
-      ctx.logger.info({ asker, action: args.action.action_id, value }, "button");
-      // Our own response_url client (undici) instead of Bolt's fetch-based respond; a button in a modal has none.
-      const url = body.response_url;
-      const respond: Respond = url ? (payload) => respondTo(url, payload) : async () => undefined;
-      const access = await ctx.access(asker);
-      if (!access) return void (await ephemeral(respond, renderAccessDenied(ctx.render())));
-      await handle({ ...args, respond }, value, access);
-    });
-  }
-  const ephemeral = (respond: Respond, message: object) =>
-    sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", replace_original: false, ...message }));
+/** A new ephemeral message; the one the button is on stays. */
+function ephemeral(ctx: ListenerContext, respond: Respond, message: object): Promise<boolean> {
+  return sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", replace_original: false, ...message }));
+}
 
-  button(ACTION_IDS.refresh, historyValue, async ({ body, respond }, ref, access) => {
+/** Acks, checks the asker's workspace, decodes the value (ignoring unreadable ones), then handles it. */
+function button<T>(ctx: ListenerContext, decode: (value: string) => T | undefined, handle: (args: ButtonArgs, value: T, access: ProjectAccess) => Promise<void>): ButtonHandler {
+  return async (args) => {
+    await args.ack();
+    const { body, respond } = args;
+    const asker = { teamId: body.user.team_id ?? body.team?.id, channelId: body.channel?.id, userId: body.user.id };
+    const value = decode(args.action.value ?? "");
+    if (value === undefined) {
+      ctx.logger.warn({ asker, action: args.action.action_id, value: args.action.value?.slice(0, 100) }, "button with an unreadable value ignored");
+      return;
+    }
+    ctx.logger.info({ asker, action: args.action.action_id, value }, "button");
+    const access = await ctx.access(asker);
+    if (!access) return void (await ephemeral(ctx, respond, renderAccessDenied(ctx.render())));
+    await handle(args, value, access);
+  };
+}
+
+export function refreshButton(ctx: ListenerContext): ButtonHandler {
+  return button(ctx, historyValue, async ({ body, respond }, ref, access) => {
     const isEphemeral = body.container?.is_ephemeral === true;
     const hints: LiveHints = { surface: "detail", shareButton: isEphemeral };
     const location = refreshedLocation(body, isEphemeral);
@@ -91,15 +91,17 @@ export function registerActions(app: App, ctx: ListenerContext): void {
     const sent = await sendSafely(ctx.logger, "respond", () => respond({ replace_original: true, ...reply }));
     if (sent && history && location) await ctx.live.follow(history, location, hints);
   });
+}
 
-  button(ACTION_IDS.share, historyValue, async ({ body, client, respond }, ref, access) => {
+export function shareButton(ctx: ListenerContext): ButtonHandler {
+  return button(ctx, historyValue, async ({ body, client, respond }, ref, access) => {
     const hints: LiveHints = { surface: "detail", shareButton: false };
     const channel = body.channel?.id;
     // A bot message can be edited for as long as the deployment runs; where the bot may not post
     // (not a member of a private channel, a DM), the response_url posts a snapshot instead.
     const detail = channel ? (history: History) => ctx.live.draft(history, { kind: "message", channel, ts: "" }, hints) : undefined;
     const { message: draft, history } = await answerHistory(ref.projectId, ref.historyId, { ...ctx.answer(access, { shareButton: hints.shareButton }), detail });
-    if (!history || !channel) return void (await ephemeral(respond, draft));
+    if (!history || !channel) return void (await ephemeral(ctx, respond, draft));
     try {
       const posted = await client.chat.postMessage({ channel, text: draft.text, blocks: draft.blocks, unfurl_links: false });
       if (posted.ts) await ctx.live.follow(history, { kind: "message", channel, ts: posted.ts }, hints);
@@ -109,30 +111,39 @@ export function registerActions(app: App, ctx: ListenerContext): void {
       await sendSafely(ctx.logger, "respond", () => respond({ response_type: "in_channel", replace_original: false, ...snapshot }));
     }
   });
+}
 
-  button(ACTION_IDS.details, historyValue, async ({ respond }, ref, access) => {
+export function detailsButton(ctx: ListenerContext): ButtonHandler {
+  return button(ctx, historyValue, async ({ respond }, ref, access) => {
     const { message } = await answerHistory(ref.projectId, ref.historyId, ctx.answer(access, { shareButton: true }));
-    await ephemeral(respond, message);
+    await ephemeral(ctx, respond, message);
   });
+}
 
-  button(ACTION_IDS.projectHistories, projectValue, async ({ respond }, projectId, access) => {
+export function projectHistoriesButton(ctx: ListenerContext): ButtonHandler {
+  return button(ctx, projectValue, async ({ respond }, projectId, access) => {
     const { message } = await answerCommand({ kind: "list", project: { by: "id", id: projectId } }, ctx.answer(access));
-    await ephemeral(respond, message);
+    await ephemeral(ctx, respond, message);
   });
+}
 
-  button(ACTION_IDS.showTargets, historyValue, async ({ body, client, respond }, ref, access) => {
-    if (!(await mayView(ref.projectId, ctx.answer(access)))) return void (await ephemeral(respond, renderAccessDenied(ctx.render())));
+export function showTargetsButton(ctx: ListenerContext): ButtonHandler {
+  return button(ctx, historyValue, async ({ body, client, respond }, ref, access) => {
+    if (!(await mayView(ref.projectId, ctx.answer(access)))) return void (await ephemeral(ctx, respond, renderAccessDenied(ctx.render())));
     try {
       const history = await ctx.api.getHistory(ref.projectId, ref.historyId);
       const view = renderTargetsModal(history, 0, ctx.render());
       await sendSafely(ctx.logger, "views.open", () => client.views.open({ trigger_id: body.trigger_id, view }));
     } catch (error) {
       ctx.logger.warn({ ...ref, err: error }, "targets modal failed");
-      await ephemeral(respond, renderError(error, ctx.render()));
+      await ephemeral(ctx, respond, renderError(error, ctx.render()));
     }
   });
+}
 
-  const turnPage = async ({ body, client }: ButtonArgs, ref: TargetsPageRef, access: ProjectAccess) => {
+/** Previous and next page of the all-targets modal: the same handler, the page is in the value. */
+export function targetsPageButton(ctx: ListenerContext): ButtonHandler {
+  return button(ctx, pageValue, async ({ body, client }, ref, access) => {
     const view = body.view;
     if (!view || !(await mayView(ref.projectId, ctx.answer(access)))) return;
     try {
@@ -142,11 +153,10 @@ export function registerActions(app: App, ctx: ListenerContext): void {
     } catch (error) {
       ctx.logger.warn({ ...ref, err: error }, "targets modal page failed");
     }
-  };
-  button(ACTION_IDS.targetsNext, pageValue, turnPage);
-  button(ACTION_IDS.targetsPrevious, pageValue, turnPage);
-
-  app.action(ACTION_IDS.openConsole, async ({ ack }) => {
-    await ack();
   });
+}
+
+/** Open in console is a url button: Slack opens the link, the app only acks. */
+export async function openConsoleButton({ ack }: AllMiddlewareArgs & SlackActionMiddlewareArgs): Promise<void> {
+  await ack();
 }

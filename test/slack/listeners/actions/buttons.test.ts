@@ -137,7 +137,7 @@ describe("Share", () => {
     expect(json(snapshot.blocks)).not.toContain(en.liveNote.live);
     expect(json(snapshot.blocks)).not.toContain("history_share");
     expect(follow).not.toHaveBeenCalled();
-    expect(bed.logs.at(-1)).toMatchObject({ level: "info", msg: "share: chat.postMessage refused, sharing through response_url", slackError: "not_in_channel", channel: CHANNEL });
+    expect(bed.logs.at(-1)).toMatchObject({ level: "info", msg: "share: chat.postMessage refused, sharing through response_url", err: { slackError: "not_in_channel" }, channel: CHANNEL });
   });
 
   it("answers privately with the error, posting nothing, when the history cannot be fetched", async () => {

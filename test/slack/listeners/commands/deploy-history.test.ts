@@ -45,7 +45,7 @@ describe("/deploy-history", () => {
     const { args } = slashCommand("41027 904611", {}, fakeRespond(new ResponseUrlError(404)));
     await deployHistoryCommand(ctx)(args);
     expect(await ctx.live.stats()).toMatchObject({ watches: 0 });
-    expect(bed.logs.at(-1)).toMatchObject({ level: "warn", msg: "slack respond failed", slackError: "expired_url" });
+    expect(bed.logs.at(-1)).toMatchObject({ level: "warn", msg: "slack respond failed", err: { slackError: "expired_url" } });
     expect(json(bed.logs.at(-1))).not.toContain(RESPONSE_URL);
   });
 

@@ -41,7 +41,7 @@ describe("app_mention", () => {
     refused.failNext("chat.postMessage", "channel_not_found");
     await appMentionListener(ctx)(refused.args);
     expect(follow).toHaveBeenCalledTimes(1);
-    expect(bed.logs.at(-1)).toMatchObject({ level: "warn", msg: "slack chat.postMessage failed", slackError: "channel_not_found" });
+    expect(bed.logs.at(-1)).toMatchObject({ level: "warn", msg: "slack chat.postMessage failed", err: { slackError: "channel_not_found" } });
   });
 
   it("refuses another workspace in the thread, without asking SourceDeploy", async () => {

@@ -103,6 +103,6 @@ describe("link_shared", () => {
     shared.failNext("chat.unfurl", "cannot_unfurl_url");
     await linkSharedListener(ctx)(shared.args);
     expect(follow).not.toHaveBeenCalled();
-    expect(bed.logs.at(-1)).toMatchObject({ level: "warn", msg: "slack chat.unfurl failed", slackError: "cannot_unfurl_url" });
+    expect(bed.logs.at(-1)).toMatchObject({ level: "warn", msg: "slack chat.unfurl failed", err: { slackError: "cannot_unfurl_url" } });
   });
 });

@@ -150,7 +150,8 @@ function classify(error: unknown): DeliveryResult {
   if (e.code === webApi.ErrorCode.RateLimitedError) return { kind: "retry_after", ms: Math.max(1, e.retryAfter ?? 1) * 1000 };
   const code = slackErrorCode(error);
   if (code !== undefined && GONE.has(code)) return { kind: "gone" };
-  return { kind: "failed", reason: code ?? (error instanceof Error ? error.message : String(error)) };
+  // The error itself goes to the log through the err serializer, never its raw message as a reason.
+  return { kind: "failed", reason: code ?? "delivery error", error };
 }
 
 async function replaceThroughResponseUrl(url: string, message: Message): Promise<DeliveryResult> {

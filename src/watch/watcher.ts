@@ -12,7 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import pThrottle from "p-throttle";
-import { describeError, type Logger } from "../log.js";
+import type { Logger } from "../log.js";
 import { isSourceDeployError } from "../sourcedeploy/errors.js";
 import { isTerminalHistoryStatus, type History } from "../sourcedeploy/model.js";
 import { historyKey } from "./memory-store.js";
@@ -241,7 +241,7 @@ export class Watcher<Hints extends object> {
     if (this.closed) return;
     const result = await this.deliver(watch, message);
     const action = afterDelivery(watch, result, digest, plan.state, this.now());
-    if (result.kind === "failed") this.logger.warn({ watchId: watch.id, reason: result.reason, state: plan.state.kind }, "watch: delivery failed");
+    if (result.kind === "failed") this.logger.warn({ watchId: watch.id, reason: result.reason, err: result.error, state: plan.state.kind }, "watch: delivery failed");
     if (result.kind === "retry_after") this.logger.info({ watchId: watch.id, retryAfterMs: result.ms }, "watch: rate limited by Slack");
     if (action.kind === "remove") await this.remove(watch, action.why);
     else if (action.kind === "update") await this.store.update(watch.id, action.patch);
@@ -251,7 +251,7 @@ export class Watcher<Hints extends object> {
     try {
       return await this.deps.deliver(watch, message);
     } catch (error) {
-      return { kind: "failed", reason: `deliver threw: ${describeError(error).message}` };
+      return { kind: "failed", reason: "deliver threw", error };
     }
   }
 

@@ -73,13 +73,15 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
       : { signingSecret: config.slack.signingSecret, endpoints: "/slack/events" }),
   });
 
-  app.use(async ({ next }) => {
+  app.use(async ({ body, next }) => {
     const work = next();
     inFlight.add(work);
     try {
       await work;
     } finally {
       inFlight.delete(work);
+      // Every listener awaits all its work, so this line says the request is done: tests wait for it.
+      logger.debug({ event: "request.handled", ...requestKind(body) }, "request handled");
     }
   });
   app.use(dropRetriedEvents(logger));
@@ -148,6 +150,14 @@ function dropRetriedEvents(logger: Logger) {
     }
     await next();
   };
+}
+
+/** What a request was, for the "request handled" line: a command, an event type or an interaction type. */
+function requestKind(body: unknown): { kind: string; eventId?: string } {
+  const { command, type, event, event_id: eventId } = body as { command?: unknown; type?: unknown; event?: { type?: unknown }; event_id?: unknown };
+  if (typeof command === "string") return { kind: "command" };
+  if (type === "event_callback") return { kind: `event ${String(event?.type)}`, ...(typeof eventId === "string" ? { eventId } : {}) };
+  return { kind: String(type) };
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | undefined> {

@@ -5,7 +5,6 @@
  * safe English message and is logged once at debug (`sourcedeploy.call_failed`, with path and
  * timing, without headers or secrets); the caller writes the warning, if the failure deserves one.
  */
-import { performance } from "node:perf_hooks";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import { Pool, type Dispatcher } from "undici";
 import { silentLogger, type Logger } from "../log.js";
@@ -172,6 +171,7 @@ export class SourceDeployClient implements SourceDeployApi {
    */
   private async execute<T>(spec: CallSpec<T>, signal: AbortSignal | undefined): Promise<{ outcome: Outcome<T>; attempts: number }> {
     if (signal?.aborted) return { outcome: { ok: false, failure: cancelled(spec.resource) }, attempts: 0 };
+    // The global `performance` (not perf_hooks' export), so tests can fake this clock with vi.useFakeTimers.
     const deadline = performance.now() + this.timeoutMs;
     for (let attempt = 1; ; attempt += 1) {
       const response = await this.attempt(spec, deadline, signal);

@@ -94,10 +94,11 @@ describe("with an access policy", () => {
 
   it("unfurls allowed links only, and nothing for a refused one", async () => {
     stack.slack.reset();
-    await stack.app.postSigned(linkEvent("https://console.ncloud.com/sourcedeploy/project/41100/history/904120", "1700000901.000100"), JSON_TYPE);
-    await stack.app.postSigned(linkEvent("https://console.ncloud.com/sourcedeploy/project/41027/history/903344", "1700000902.000100"), JSON_TYPE);
+    await stack.app.handled(async () => {
+      await stack.app.postSigned(linkEvent("https://console.ncloud.com/sourcedeploy/project/41100/history/904120", "1700000901.000100"), JSON_TYPE);
+      await stack.app.postSigned(linkEvent("https://console.ncloud.com/sourcedeploy/project/41027/history/903344", "1700000902.000100"), JSON_TYPE);
+    }, 2);
     const [unfurl] = await stack.slack.waitFor("chat.unfurl");
-    await new Promise((r) => setTimeout(r, 300));
     expect(stack.slack.calls("chat.unfurl")).toHaveLength(1);
     expect(unfurl!.body).toMatchObject({ ts: "1700000902.000100" });
   });

@@ -47,7 +47,6 @@ let stack: Stack;
 let counter = 0;
 let freshId = 951_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const allText = (value: unknown) => JSON.stringify(value);
 
 /** A finished history under a new id (a copy of server-fail.json, optionally changed). */
@@ -66,13 +65,12 @@ function queue(id: string, fault: Fault, times: number): void {
   stack.sourceDeploy.queueFault(...Array.from({ length: times }, () => ({ ...fault, path: historyPath(id) })));
 }
 
-/** Posts a signed slash command and waits for its response_url post. */
-async function command(text: string, timeoutMs = 6000) {
+/** Posts a signed slash command and waits until the app has handled it; returns its response_url post. */
+async function command(text: string) {
   const id = `fault-cmd-${++counter}`;
-  const started = Date.now();
-  const res = await stack.app.postSigned(slashCommandBody({ text, responseUrl: stack.slack.responseUrl(id) }));
-  const [post] = await stack.slack.waitFor((c) => c.method === "response_url" && c.id === id, timeoutMs);
-  return { id, res, body: post!.body as Reply, elapsedMs: Date.now() - started };
+  const res = await stack.app.handled(() => stack.app.postSigned(slashCommandBody({ text, responseUrl: stack.slack.responseUrl(id) })));
+  const [post] = await stack.slack.waitFor((c) => c.method === "response_url" && c.id === id);
+  return { id, res, body: post!.body as Reply };
 }
 
 const responsePosts = (id: string) => stack.slack.calls("response_url").filter((c) => c.id === id);
@@ -81,22 +79,7 @@ const mentions = (line: LogLine, needle: string) => new RegExp(`\\b${needle}\\b`
 const problemLinesAbout = (needle: string) => stack.app.parsedLogs().filter((l) => isProblem(l) && mentions(l, needle));
 const problemLinesSince = (mark: number) => stack.app.parsedLogs().slice(mark).filter(isProblem);
 const errCode = (line: LogLine | undefined) => (line?.err as { code?: unknown } | undefined)?.code;
-const slackErrorOf = (line: LogLine | undefined) => (line?.err as { slackError?: unknown } | undefined)?.slackError;
 
-/** The one warn/error line about `needle`, after a moment for any duplicate to show up. */
-async function theProblemLineAbout(needle: string): Promise<LogLine[]> {
-  await stack.app.waitForLog((l) => isProblem(l) && mentions(l, needle), 8000);
-  await sleep(250);
-  return problemLinesAbout(needle);
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 async function expectStillServing(): Promise<void> {
   expect((await stack.app.get("/healthz")).status).toBe(200);
@@ -140,7 +123,7 @@ describe("upstream faults answer a slash command with one specific message and o
     const { id: postId, body } = await command(`${PROJECT} ${id}`);
     expect(body.text).toMatch(message);
     expect(allText(body.blocks)).not.toMatch(/at .*\.js:\d+|Error:/);
-    const lines = await theProblemLineAbout(id);
+    const lines = problemLinesAbout(id);
     expect(lines).toHaveLength(1);
     expect(errCode(lines[0])).toBe(code);
     expect(responsePosts(postId)).toHaveLength(1);
@@ -158,22 +141,19 @@ describe("upstream faults answer a slash command with one specific message and o
     const [first, second, ...rest] = upstreamRequests(id);
     expect(rest).toHaveLength(0);
     expect(second!.time - first!.time).toBeGreaterThanOrEqual(1000);
-    await sleep(250);
     expect(problemLinesAbout(id)).toEqual([]);
     expect(responsePosts(postId)).toHaveLength(1);
     await expectStillServing();
   });
 
-  it("a 30-second stall answers 'slow' within the client deadline (about 3.5 s)", async () => {
+  it("a 30-second stall answers 'slow' at the client deadline, long before the stall ends", async () => {
     const id = freshHistory();
     stack.sourceDeploy.setFault({ kind: "delay", ms: 30_000, path: historyPath(id) });
-    const deadline = Number(stack.env.SOURCEDEPLOY_TIMEOUT_MS);
-    const { id: postId, res, body, elapsedMs } = await command(`${PROJECT} ${id}`, deadline + 3000);
+    const { id: postId, res, body } = await command(`${PROJECT} ${id}`);
     stack.sourceDeploy.setFault(undefined);
     expect(res.status).toBe(200);
     expect(body.text).toMatch(MESSAGES.slow);
-    expect(elapsedMs).toBeLessThan(deadline + 500);
-    const lines = await theProblemLineAbout(id);
+    const lines = problemLinesAbout(id);
     expect(lines).toHaveLength(1);
     expect(errCode(lines[0])).toBe("timeout");
     expect(responsePosts(postId)).toHaveLength(1);
@@ -188,7 +168,6 @@ describe("a changed upstream schema", () => {
     const { id: postId, body } = await command(`${PROJECT} ${id}`);
     expect(body.text).toContain(id);
     expect(messageProblems(body)).toEqual([]);
-    await sleep(250);
     expect(problemLinesAbout(id)).toEqual([]);
     expect(responsePosts(postId)).toHaveLength(1);
     return body;
@@ -223,7 +202,7 @@ describe("a changed upstream schema", () => {
     const id = freshHistory((body) => delete body.id);
     const { id: postId, body } = await command(`${PROJECT} ${id}`);
     expect(body.text).toMatch(MESSAGES.unreadable);
-    const lines = await theProblemLineAbout(id);
+    const lines = problemLinesAbout(id);
     expect(lines).toHaveLength(1);
     expect(errCode(lines[0])).toBe("invalid_response");
     expect(responsePosts(postId)).toHaveLength(1);
@@ -234,11 +213,15 @@ describe("a changed upstream schema", () => {
 describe("Slack Web API faults", () => {
   let mentionTs = 1_700_050_000;
 
-  async function mention(text: string, eventId?: string): Promise<{ ts: string; body: string }> {
+  function mentionBody(text: string, eventId?: string): { ts: string; body: string } {
     const ts = `${++mentionTs}.000100`;
-    const body = eventBody(appMentionEvent({ text: `<@UBOT> ${text}`, ts, channel: "C0FAULTS" }), eventId ? { eventId } : {});
-    expect((await stack.app.postSigned(body, JSON_TYPE)).status).toBe(200);
-    return { ts, body };
+    return { ts, body: eventBody(appMentionEvent({ text: `<@UBOT> ${text}`, ts, channel: "C0FAULTS" }), eventId ? { eventId } : {}) };
+  }
+  /** Posts a mention and waits until the app has handled it. */
+  async function mention(text: string): Promise<{ ts: string }> {
+    const { ts, body } = mentionBody(text);
+    expect((await stack.app.handled(() => stack.app.postSigned(body, JSON_TYPE))).status).toBe(200);
+    return { ts };
   }
   const repliesTo = (ts: string) => stack.slack.calls("chat.postMessage").filter((c) => c.body.thread_ts === ts);
   const delivered = (calls: RecordedCall[]) => calls.filter((c) => c.status === 200 && c.error === undefined);
@@ -246,8 +229,6 @@ describe("Slack Web API faults", () => {
   it("a rate-limited chat.postMessage (HTTP 429, Retry-After: 1) still delivers the reply once, after the wait", async () => {
     stack.slack.rateLimitNext("chat.postMessage", 1);
     const { ts } = await mention("help");
-    await waitUntil(() => delivered(repliesTo(ts)).length > 0, 8000, "the reply after the rate limit");
-    await sleep(300);
     const calls = repliesTo(ts);
     const limited = calls.filter((c) => c.status === 429);
     expect(limited).toHaveLength(1);
@@ -260,8 +241,6 @@ describe("Slack Web API faults", () => {
     const mark = logMark();
     stack.slack.failNext("chat.postMessage", { error });
     const { ts } = await mention("help");
-    await stack.app.waitForLog((l) => slackErrorOf(l) === error, 5000);
-    await sleep(250);
     const lines = problemLinesSince(mark);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: "warn", err: { slackError: error } });
@@ -273,11 +252,9 @@ describe("Slack Web API faults", () => {
     const mark = logMark();
     const id = `fault-expired-${++counter}`;
     stack.slack.expireResponseUrl(id);
-    await stack.app.postSigned(slashCommandBody({ text: "help", responseUrl: stack.slack.responseUrl(id) }));
+    await stack.app.handled(() => stack.app.postSigned(slashCommandBody({ text: "help", responseUrl: stack.slack.responseUrl(id) })));
     const [post] = await stack.slack.waitFor((c) => c.method === "response_url" && c.id === id);
     expect(post!.status).toBe(404);
-    await waitUntil(() => problemLinesSince(mark).length > 0, 5000, "the warn line");
-    await sleep(250);
     const lines = problemLinesSince(mark);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: "warn", send: "respond" });
@@ -286,12 +263,11 @@ describe("Slack Web API faults", () => {
   });
 
   it("an event retried with X-Slack-Retry-Num: 1 (same event_id) gets no second reply", async () => {
-    const eventId = `Ev0FAULTRETRY${++counter}`;
-    const { ts, body } = await mention("help", eventId);
+    const { ts, body } = mentionBody("help", `Ev0FAULTRETRY${++counter}`);
     const retry = { ...signSlackRequest(body, TEST_SIGNING_SECRET, nowSeconds(), JSON_TYPE), "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" };
-    expect((await stack.app.post("/slack/events", body, retry)).status).toBe(200);
-    await waitUntil(() => repliesTo(ts).length > 0, 5000, "the reply");
-    await sleep(400);
+    // The app acks at once, so the retry arrives while the first delivery is still being answered.
+    const answers = await stack.app.handled(async () => [await stack.app.postSigned(body, JSON_TYPE), await stack.app.post("/slack/events", body, retry)], 2);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
     expect(repliesTo(ts)).toHaveLength(1);
   });
 });
@@ -304,11 +280,10 @@ describe("unfurls", () => {
     const id = freshHistory();
     queue(id, { kind: "status", status: 503 }, 3);
     const event = linkSharedEvent({ channel: "C0UNFURLFAIL", messageTs: "1700060000.000100", links: [{ url: link(id), domain: "console.ncloud.com" }] });
-    expect((await stack.app.postSigned(eventBody(event), JSON_TYPE)).status).toBe(200);
-    const lines = await theProblemLineAbout(id);
+    expect((await stack.app.handled(() => stack.app.postSigned(eventBody(event), JSON_TYPE))).status).toBe(200);
+    const lines = problemLinesAbout(id);
     expect(lines).toHaveLength(1);
     expect(errCode(lines[0])).toBe("unavailable");
-    await sleep(250);
     expect(unfurlsIn("C0UNFURLFAIL")).toHaveLength(0);
     await expectStillServing();
   });
@@ -319,17 +294,15 @@ describe("unfurls", () => {
     const events = Array.from({ length: 100 }, (_, i) =>
       eventBody(linkSharedEvent({ channel, messageTs: `1700070000.${String(i).padStart(6, "0")}`, links: [{ url: link(id), domain: "console.ncloud.com" }] })),
     );
-    const answers = await Promise.all(events.map((body) => stack.app.postSigned(body, JSON_TYPE)));
+    const answers = await stack.app.handled(() => Promise.all(events.map((body) => stack.app.postSigned(body, JSON_TYPE))), events.length, 30_000);
     expect(answers.map((a) => a.status)).toEqual(events.map(() => 200));
-    await waitUntil(() => unfurlsIn(channel).length >= 100, 20_000, "100 chat.unfurl calls");
-    await sleep(300);
     const calls = unfurlsIn(channel);
     expect(calls).toHaveLength(100);
     expect(new Set(calls.map((c) => c.body.ts)).size).toBe(100);
     for (const call of calls) expect(Object.keys(call.body.unfurls as object)).toEqual([link(id)]);
     expect(upstreamRequests(id)).toHaveLength(1);
     await expectStillServing();
-  });
+  }, 40_000);
 });
 
 describe("the secrets scan every e2e stack runs when it stops", () => {

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import http from "node:http";
 import { isValidSlackRequest, verifySlackRequest } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decodeBody, startFakeSlack, type FakeSlack } from "../fakes/slack-fake.js";
 import {
   APP_ENTRY,
@@ -49,10 +49,12 @@ describe("signSlackRequest", () => {
   });
 
   it("defaults the timestamp to now, in seconds", () => {
-    const before = Math.floor(Date.now() / 1000);
-    const ts = Number(signSlackRequest(body, "s")["x-slack-request-timestamp"]);
-    expect(ts).toBeGreaterThanOrEqual(before);
-    expect(ts).toBeLessThanOrEqual(before + 1);
+    vi.useFakeTimers({ now: Date.parse("2026-03-08T10:00:00.900Z"), toFake: ["Date"] });
+    try {
+      expect(signSlackRequest(body, "s")["x-slack-request-timestamp"]).toBe(String(Date.parse("2026-03-08T10:00:00Z") / 1000));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
@@ -191,7 +193,7 @@ describe("fake Slack", () => {
   });
 
   it("waitFor resolves when a matching call arrives later", async () => {
-    const waiting = slack.waitFor((c) => c.method === "chat.postMessage" && c.body.channel === "C3", 2000);
+    const waiting = slack.waitFor((c) => c.method === "chat.postMessage" && c.body.channel === "C3");
     await client.chat.postMessage({ channel: "C2", text: "no" });
     setTimeout(() => void client.chat.postMessage({ channel: "C3", text: "yes" }), 20);
     const calls = await waiting;

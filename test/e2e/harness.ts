@@ -10,6 +10,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { startFakeSlack, type FakeSlack, type RecordedCall } from "../fakes/slack-fake.js";
 import { startFakeSourceDeploy, type FakeSourceDeploy, type FakeSourceDeployOptions } from "../fakes/sourcedeploy-fake.js";
+import { GENEROUS_TIMEOUT_MS, waitUntil } from "../support/wait.js";
 import { TEST_ACCESS_KEY, TEST_BOT_TOKEN, TEST_SECRET_KEY, TEST_SIGNING_SECRET, SecretLeakError, findLeaks, logTexts, secretsOf, slackCallTexts, sourceDeployRequestTexts, type Leak } from "./secrets.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -260,6 +261,14 @@ export interface RunningApp {
   /** The log lines that are JSON objects (pino writes one per line on stdout). */
   parsedLogs(): Record<string, unknown>[];
   waitForLog(predicate: (entry: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** How many requests the app has finished handling: its "request handled" lines (LOG_LEVEL=debug, as startStack sets). */
+  handledCount(): number;
+  /**
+   * Runs `send` (which sends `count` requests) and resolves with its result once the app has
+   * finished handling that many more requests: everything it does for them (replies, log lines)
+   * has happened, so a test can then assert that something did NOT happen.
+   */
+  handled<T>(send: () => Promise<T>, count?: number, timeoutMs?: number): Promise<T>;
   get(path: string): Promise<AppResponse>;
   post(path: string, body: string, headers?: Record<string, string>): Promise<AppResponse>;
   /** Signs with SLACK_SIGNING_SECRET (or `options.signingSecret`) and POSTs to /slack/events. */
@@ -331,11 +340,14 @@ async function toResponse(res: Response): Promise<AppResponse> {
   return { status: res.status, headers: res.headers, text, json };
 }
 
-function collectLines(child: ChildProcess, logs: string[]): void {
+function collectLines(child: ChildProcess, onLine: (line: string) => void): void {
   for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => logs.push(line));
+    if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on("line", onLine);
   }
 }
+
+/** The line src/slack/app.ts writes once a request's listeners have all finished. */
+const isHandledLine = (line: string): boolean => line.startsWith("{") && line.includes('"event":"request.handled"');
 
 /** Resolves once the process has exited and its stdout/stderr are closed (every line collected). */
 function closedPromise(child: ChildProcess): Promise<void> {
@@ -375,7 +387,22 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [options.entry ?? APP_ENTRY], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const logs: string[] = [];
-  collectLines(child, logs);
+  let handledCount = 0;
+  collectLines(child, (line) => {
+    logs.push(line);
+    if (isHandledLine(line)) handledCount += 1;
+  });
+  // Parsed once per line: waits poll the log often, and a live test's debug log grows long.
+  const parsed: Record<string, unknown>[] = [];
+  let linesParsed = 0;
+  const parsedLogs = (): Record<string, unknown>[] => {
+    if (linesParsed < logs.length) {
+      const end = logs.length;
+      parsed.push(...parseLogLines(logs.slice(linesParsed, end)));
+      linesParsed = end;
+    }
+    return parsed.slice();
+  };
   let exit: ExitStatus | undefined;
   const exited = exitPromise(child).then((status) => (exit = status));
   const closed = closedPromise(child);
@@ -415,10 +442,10 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     return status;
   };
 
-  const waitForLog = async (predicate: (entry: Record<string, unknown>) => boolean, timeoutMs = 5000) => {
+  const waitForLog = async (predicate: (entry: Record<string, unknown>) => boolean, timeoutMs = GENEROUS_TIMEOUT_MS) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = parseLogLines(logs).find(predicate);
+      const found = parsedLogs().find(predicate);
       if (found) return found;
       if (Date.now() >= deadline) throw new Error(`no matching log line within ${timeoutMs} ms\n--- app output ---\n${logs.join("\n")}`);
       await sleep(10);
@@ -430,8 +457,15 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     port,
     pid: child.pid,
     logs,
-    parsedLogs: () => parseLogLines(logs),
+    parsedLogs,
     waitForLog,
+    handledCount: () => handledCount,
+    handled: async (send, count = 1, timeoutMs = GENEROUS_TIMEOUT_MS) => {
+      const target = handledCount + count;
+      const result = await send();
+      await waitUntil(() => handledCount >= target, `the app to finish handling ${count} request(s) (a "request handled" log line each)`, timeoutMs);
+      return result;
+    },
     get: async (path) => toResponse(await fetch(`${url}${path}`, { signal: AbortSignal.timeout(10_000) })),
     post,
     postSigned: (body, contentType = FORM, sign = {}) => {

@@ -1,11 +1,14 @@
 /**
  * Live progress end to end: the real app follows running deployments and edits its messages as
- * the fake SourceDeploy's state advances, with a short poll interval.
+ * the fake SourceDeploy's state advances, with a short poll interval. The tests advance a
+ * deployment only once the app has polled its current state, and look for what did not happen only
+ * after the app has had its chance (polls made, a loop ended), so a slow machine changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecordedCall } from "../fakes/slack-fake.js";
 import { messageProblems } from "../support/block-kit.js";
 import { readFixture } from "../support/fixtures.js";
+import { waitUntil } from "../support/wait.js";
 import { JSON_TYPE, appMentionEvent, blockActionBody, eventBody, linkSharedEvent, slashCommandBody, startStack, type Stack } from "./harness.js";
 
 const PROJECT = "41027";
@@ -32,15 +35,18 @@ function stateAt(historyId: string, step: number): unknown {
   };
 }
 const LAST_STEP = 16;
+/** For tests that wait for many poll ticks: a loaded machine stretches every tick. */
+const SLOW_TEST_MS = 60_000;
 
 let stack: Stack;
 let counter = 0;
 
-/** Clicks Share on the history; returns the ts of the bot message the app posted. */
+/** Clicks Share on the history; once the app has handled the click (and follows the message), returns the ts of the bot message it posted. */
 async function share(historyId: string): Promise<string> {
   const before = stack.slack.calls("chat.postMessage").length;
-  await stack.app.postSigned(blockActionBody({ actionId: "history_share", value: `${PROJECT}:${historyId}`, responseUrl: stack.slack.responseUrl(`live-${++counter}`), isEphemeral: true }));
-  await stack.slack.waitFor(() => stack.slack.calls("chat.postMessage").length > before);
+  await stack.app.handled(() =>
+    stack.app.postSigned(blockActionBody({ actionId: "history_share", value: `${PROJECT}:${historyId}`, responseUrl: stack.slack.responseUrl(`live-${++counter}`), isEphemeral: true })),
+  );
   return String(stack.slack.calls("chat.postMessage")[before]!.response?.ts);
 }
 
@@ -48,14 +54,23 @@ const updatesOf = (ts: string) => stack.slack.calls("chat.update").filter((c) =>
 const progressOf = (call: RecordedCall) => (JSON.stringify(call.body).match(/▰/g) ?? []).length;
 const historyRequests = (historyId: string) => stack.sourceDeploy.requests.filter((r) => r.path.endsWith(`/history/${historyId}`));
 const live = async () => ((await stack.app.get("/healthz")).json as { live: { watches: number; loops: number } }).live;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const logLine = (msg: string, historyId: string) => (l: Record<string, unknown>) => l.msg === msg && l.historyId === historyId;
 
-async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(25);
-  }
+/** Waits until the history has been polled `count` more times (one poll per tick of its loop). */
+async function polls(historyId: string, count: number): Promise<void> {
+  const target = historyRequests(historyId).length + count;
+  await waitUntil(() => historyRequests(historyId).length >= target, `${count} polls of history ${historyId}`);
+}
+
+/**
+ * Moves the deployment to `step` and waits until the app has polled that state (or stopped
+ * following the history), so the app sees every step however slow the machine is.
+ */
+async function advance(historyId: string, step: number): Promise<void> {
+  const polled = historyRequests(historyId).length;
+  stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, step));
+  const loopEnded = () => stack.app.parsedLogs().some(logLine("watch: loop ended", historyId));
+  await waitUntil(() => historyRequests(historyId).length > polled || loopEnded(), `the app to poll history ${historyId} at step ${step}`);
 }
 
 beforeAll(async () => {
@@ -73,14 +88,11 @@ describe("live progress", () => {
     const ts = await share(historyId);
     const first = stack.slack.calls("chat.postMessage")[0]!.body as { blocks: unknown[] };
     expect(JSON.stringify(first.blocks)).toContain("history_refresh");
-    await waitUntil(async () => (await live()).watches === 1, 3000);
+    expect((await live()).watches).toBe(1);
 
-    for (let step = 1; step <= LAST_STEP; step++) {
-      await sleep(180);
-      stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, step));
-    }
-    await stack.slack.waitFor((c) => c.method === "chat.update" && JSON.stringify(c.body).includes("succeeded") && !JSON.stringify(c.body).includes("history_refresh"), 10_000);
-    await waitUntil(async () => (await live()).watches === 0, 5000);
+    for (let step = 1; step <= LAST_STEP; step++) await advance(historyId, step);
+    await stack.slack.waitFor((c) => c.method === "chat.update" && JSON.stringify(c.body).includes("succeeded") && !JSON.stringify(c.body).includes("history_refresh"));
+    await stack.app.waitForLog(logLine("watch: loop ended", historyId));
 
     const updates = updatesOf(ts);
     expect(updates.length).toBeGreaterThanOrEqual(3);
@@ -91,20 +103,16 @@ describe("live progress", () => {
     const last = updates.at(-1)!.body as { text: string; blocks: unknown[] };
     expect(messageProblems(last)).toEqual([]);
     expect(JSON.stringify(last.blocks)).not.toContain("history_refresh");
-    expect(await live()).toEqual({ watches: 0, loops: 0 });
-
-    const settled = updatesOf(ts).length;
-    await sleep(600);
-    expect(updatesOf(ts).length).toBe(settled);
-  });
+    expect(await live()).toEqual({ watches: 0, loops: 0 }); // no loop is left that could edit it again
+  }, SLOW_TEST_MS);
 
   it("sends no update while nothing changes", async () => {
     const historyId = "905002";
     stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 2));
     stack.slack.reset();
     await share(historyId);
-    await waitUntil(async () => (await live()).watches >= 1, 3000);
-    await sleep(1200);
+    // A tick polls, then updates, then schedules the next one: three polls mean two whole ticks.
+    await polls(historyId, 3);
     expect(stack.slack.calls("chat.update")).toHaveLength(0);
   });
 
@@ -114,14 +122,14 @@ describe("live progress", () => {
     stack.slack.reset();
     const watchesBefore = (await live()).watches;
     for (let i = 0; i < 50; i++) await share(historyId);
-    await waitUntil(async () => (await live()).watches >= watchesBefore + 50, 5000);
-    const windowStart = Date.now();
-    await sleep(2000);
-    const polls = historyRequests(historyId).filter((r) => r.time >= windowStart);
-    expect(polls.length).toBeGreaterThanOrEqual(3);
-    expect(polls.length).toBeLessThanOrEqual(11);
-    for (let i = 1; i < polls.length; i++) expect(polls[i]!.time - polls[i - 1]!.time).toBeGreaterThanOrEqual(150);
-  });
+    expect((await live()).watches).toBe(watchesBefore + 50);
+    const start = historyRequests(historyId).length;
+    await polls(historyId, 5);
+    // One poll per tick, and a tick comes at least WATCH_INTERVAL_MS (200) after the last one ended:
+    // a poll per message would show up as polls a few ms apart.
+    const seen = historyRequests(historyId).slice(start);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.time - seen[i - 1]!.time).toBeGreaterThanOrEqual(150);
+  }, SLOW_TEST_MS);
 
   it("stops following a deleted message while the others go on, and honours Retry-After", async () => {
     const historyId = "905004";
@@ -132,13 +140,13 @@ describe("live progress", () => {
     stack.slack.respondWith("chat.update", (call) => ((call.body as { ts: string }).ts === gone ? { ok: false, error: "message_not_found" } : {}));
     try {
       stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 2));
-      await stack.slack.waitFor((c) => c.method === "chat.update" && (c.body as { ts: string }).ts === kept, 3000);
-      await waitUntil(() => updatesOf(gone).length === 1, 3000);
+      await stack.slack.waitFor((c) => c.method === "chat.update" && (c.body as { ts: string }).ts === kept);
+      await stack.slack.waitFor(() => updatesOf(gone).length === 1);
 
       stack.slack.rateLimitNext("chat.update", 1);
       stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 3));
-      const [limited] = await stack.slack.waitFor((c) => c.method === "chat.update" && c.status === 429, 3000);
-      const [next] = await stack.slack.waitFor((c) => c.method === "chat.update" && c.status === 200 && c.time > limited!.time, 5000);
+      const [limited] = await stack.slack.waitFor((c) => c.method === "chat.update" && c.status === 429);
+      const [next] = await stack.slack.waitFor((c) => c.method === "chat.update" && c.status === 200 && c.time > limited!.time);
       expect(next!.time - limited!.time).toBeGreaterThanOrEqual(950);
       expect((next!.body as { ts: string }).ts).toBe(kept);
       expect(updatesOf(gone)).toHaveLength(1);
@@ -156,11 +164,14 @@ describe("Slack rate limits", () => {
     stack.slack.reset();
     await share(first);
     await share(second);
-    await waitUntil(async () => (await live()).watches >= 2, 3000);
     stack.slack.rateLimitNext("chat.update", 1);
-    for (const id of [first, second]) stack.sourceDeploy.setHistory(PROJECT, id, stateAt(id, 2));
-    const [limited] = await stack.slack.waitFor((c) => c.method === "chat.update" && c.status === 429, 3000);
-    await waitUntil(() => stack.slack.calls("chat.update").filter((c) => c.status === 200).length >= 2, 5000);
+    const mark = stack.app.parsedLogs().length;
+    stack.sourceDeploy.setHistory(PROJECT, first, stateAt(first, 2));
+    const [limited] = await stack.slack.waitFor((c) => c.method === "chat.update" && c.status === 429);
+    // Only once the app has taken the 429 in does the other message change: its update must wait too.
+    await waitUntil(() => stack.app.parsedLogs().slice(mark).some((l) => l.msg === "watch: rate limited by Slack"), "the app to take the 429 in");
+    stack.sourceDeploy.setHistory(PROJECT, second, stateAt(second, 2));
+    await stack.slack.waitFor(() => stack.slack.calls("chat.update").filter((c) => c.status === 200).length >= 2);
     const later = stack.slack.calls("chat.update").filter((c) => c.time > limited!.time);
     expect(later.length).toBeGreaterThanOrEqual(2);
     for (const call of later) expect(call.time - limited!.time).toBeGreaterThanOrEqual(950);
@@ -174,13 +185,15 @@ describe("Slack update budget", () => {
       const ids = ["905020", "905021", "905022"];
       for (const id of ids) small.sourceDeploy.setHistory(PROJECT, id, stateAt(id, 1));
       for (const id of ids) {
-        await small.app.postSigned(blockActionBody({ actionId: "history_share", value: `${PROJECT}:${id}`, responseUrl: small.slack.responseUrl(`b-${id}`), isEphemeral: true }));
+        await small.app.handled(() =>
+          small.app.postSigned(blockActionBody({ actionId: "history_share", value: `${PROJECT}:${id}`, responseUrl: small.slack.responseUrl(`b-${id}`), isEphemeral: true })),
+        );
       }
-      await small.slack.waitFor(() => small.slack.calls("chat.postMessage").length === 3);
-      await sleep(300);
+      expect(small.slack.calls("chat.postMessage")).toHaveLength(3);
       for (const id of ids) small.sourceDeploy.setHistory(PROJECT, id, stateAt(id, 2));
-      await small.slack.waitFor(() => small.slack.calls("chat.update").length >= 2, 3000);
-      await sleep(1500);
+      await small.slack.waitFor(() => small.slack.calls("chat.update").length >= 2);
+      // The third edit is held back by the budget (the watcher logs it as a rate limit), not merely slow.
+      await small.app.waitForLog((l) => l.msg === "watch: rate limited by Slack");
       expect(small.slack.calls("chat.update")).toHaveLength(2);
       const line = small.app.parsedLogs().find((l) => l.level === "error" || l.msg === "unhandled rejection");
       expect(line).toBeUndefined();
@@ -195,30 +208,27 @@ describe("live progress on other surfaces", () => {
     const historyId = "905005";
     stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 0));
     const id = `cmd-live-${++counter}`;
-    await stack.app.postSigned(slashCommandBody({ text: `${PROJECT} ${historyId}`, responseUrl: stack.slack.responseUrl(id) }));
-    await stack.slack.waitFor((c) => c.method === "response_url" && c.id === id);
-    for (let step = 1; step <= 8; step++) {
-      await sleep(250);
-      stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, step));
-    }
-    await waitUntil(() => stack.slack.calls("response_url").filter((c) => c.id === id).length === 5, 5000);
-    await sleep(600);
+    await stack.app.handled(() => stack.app.postSigned(slashCommandBody({ text: `${PROJECT} ${historyId}`, responseUrl: stack.slack.responseUrl(id) })));
+    for (let step = 1; step <= 8; step++) await advance(historyId, step);
+    const removed = await stack.app.waitForLog(logLine("watch: removed", historyId));
+    expect(removed.why).toBe("response_url used up");
+    await stack.app.waitForLog(logLine("watch: loop ended", historyId));
     const posts = stack.slack.calls("response_url").filter((c) => c.id === id);
     expect(posts).toHaveLength(5);
     for (const post of posts.slice(1)) expect(post.body).toMatchObject({ replace_original: true });
     expect(JSON.stringify(posts.at(-1)!.body)).toMatch(/Refresh/);
     expect(JSON.stringify(posts.at(-1)!.body)).toContain("history_refresh");
-  });
+  }, SLOW_TEST_MS);
 
   it("re-unfurls a running deployment's link as it advances", async () => {
     const historyId = "905006";
     stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 0));
     stack.slack.reset();
     const url = `https://console.ncloud.com/sourcedeploy/project/${PROJECT}/history/${historyId}`;
-    await stack.app.postSigned(eventBody(linkSharedEvent({ channel: "C0LIVE", messageTs: "1700000500.000100", links: [{ url, domain: "console.ncloud.com" }] })), JSON_TYPE);
-    await stack.slack.waitFor("chat.unfurl");
+    await stack.app.handled(() => stack.app.postSigned(eventBody(linkSharedEvent({ channel: "C0LIVE", messageTs: "1700000500.000100", links: [{ url, domain: "console.ncloud.com" }] })), JSON_TYPE));
+    expect(stack.slack.calls("chat.unfurl")).toHaveLength(1);
     stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, LAST_STEP));
-    await waitUntil(() => stack.slack.calls("chat.unfurl").length >= 2, 3000);
+    await stack.slack.waitFor(() => stack.slack.calls("chat.unfurl").length >= 2);
     const [, update] = stack.slack.calls("chat.unfurl");
     expect(update!.body).toMatchObject({ channel: "C0LIVE", ts: "1700000500.000100" });
     expect(Object.keys((update!.body as { unfurls: object }).unfurls)).toEqual([url]);
@@ -229,11 +239,10 @@ describe("live progress on other surfaces", () => {
     const historyId = "905007";
     stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 0));
     stack.slack.reset();
-    await stack.app.postSigned(eventBody(appMentionEvent({ text: `<@UBOT> ${PROJECT} ${historyId}`, ts: "1700000600.000100", channel: "C0LIVE" })), JSON_TYPE);
-    await stack.slack.waitFor("chat.postMessage");
+    await stack.app.handled(() => stack.app.postSigned(eventBody(appMentionEvent({ text: `<@UBOT> ${PROJECT} ${historyId}`, ts: "1700000600.000100", channel: "C0LIVE" })), JSON_TYPE));
     const ts = String(stack.slack.calls("chat.postMessage")[0]!.response?.ts);
     stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, LAST_STEP));
-    await waitUntil(() => updatesOf(ts).length >= 1, 3000);
+    await stack.slack.waitFor(() => updatesOf(ts).length >= 1);
     expect(updatesOf(ts)[0]!.body).toMatchObject({ channel: "C0LIVE" });
   });
 });

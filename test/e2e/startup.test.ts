@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeSlack, type FakeSlack } from "../fakes/slack-fake.js";
+import { waitUntil } from "../support/wait.js";
 import { APP_ENTRY, REPO_ROOT, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, cleanEnv, slashCommandBody, startApp, type RunningApp } from "./harness.js";
 
 function runMain(env: Record<string, string>) {
@@ -78,7 +79,7 @@ describe("graceful shutdown", () => {
       stack.sourceDeploy.setFault({ kind: "delay", ms: 800 });
       const res = await stack.app.postSigned(slashCommandBody({ text: "41027 903344", responseUrl: stack.slack.responseUrl("inflight") }));
       expect(res.status).toBe(200);
-      await new Promise((r) => setTimeout(r, 100));
+      await waitUntil(() => stack.sourceDeploy.requests.length > 0, "the answer's upstream request (held 800 ms) to be in flight");
       const exit = await stack.app.stop("SIGTERM");
       expect(exit).toEqual({ code: 0, signal: null });
       expect(stack.slack.calls("response_url").filter((c) => c.id === "inflight")).toHaveLength(1);

@@ -7,6 +7,7 @@
 import { EventEmitter } from "node:events";
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { GENEROUS_TIMEOUT_MS } from "../support/wait.js";
 
 export const FAKE_TEAM_ID = "T0TEST";
 export const FAKE_BOT_USER_ID = "UBOT";
@@ -248,7 +249,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const enqueue = (method: string, fault: Fault) => faults.set(method, [...(faults.get(method) ?? []), fault]);
   const calls = (method?: string) => recorded.filter((c) => method === undefined || c.method === method);
 
-  const waitFor = (match: string | ((call: RecordedCall) => boolean), timeoutMs = 5000): Promise<RecordedCall[]> => {
+  const waitFor = (match: string | ((call: RecordedCall) => boolean), timeoutMs = GENEROUS_TIMEOUT_MS): Promise<RecordedCall[]> => {
     const predicate = typeof match === "string" ? (c: RecordedCall) => c.method === match : match;
     const matching = () => recorded.filter(predicate);
     return new Promise((resolve, reject) => {

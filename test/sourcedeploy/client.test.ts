@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { backoffDelay, parseRetryAfter, SourceDeployClient, type SourceDeployClientOptions } from "../../src/sourcedeploy/client.js";
 import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
 import { startFakeSourceDeploy, type FakeSourceDeploy } from "../fakes/sourcedeploy-fake.js";
@@ -12,12 +12,38 @@ const SK = "test-secret-key";
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
+  vi.useRealTimers();
 });
+
+/**
+ * Fakes the timers and the monotonic clock the client's deadlines use (undici's timers too), while
+ * the HTTP exchange with the fake stays real: time passes only when a test advances it, so a
+ * deadline test asserts exact fake times instead of wall-clock margins that load can break.
+ */
+function freezeClock(): void {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+}
+
+/** Waits on real I/O (setImmediate is not faked) until the fake has received `count` requests. */
+async function requestsArrived(fake: FakeSourceDeploy, count: number): Promise<void> {
+  while (fake.requests.length < count) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A call whose settling can be checked without awaiting it. */
+function track<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  return { promise, settled: () => settled };
+}
 
 async function setup(options: Partial<SourceDeployClientOptions> = {}): Promise<{ fake: FakeSourceDeploy; client: SourceDeployClient }> {
   const fake = await startFakeSourceDeploy({ accessKey: AK, secretKey: SK });
   const client = new SourceDeployClient({ baseUrl: fake.url, accessKey: AK, secretKey: SK, backoffBaseMs: 10, ...options });
-  cleanups.push(() => fake.close(), () => client.close());
+  // Popped in reverse: the fake closes first, so a call a failed test left hanging cannot hold client.close().
+  cleanups.push(() => client.close(), () => fake.close());
   return { fake, client };
 }
 
@@ -205,32 +231,44 @@ describe("SourceDeployClient failures", () => {
   });
 
   it("times out within the overall deadline when the upstream hangs", async () => {
-    const { client, fake } = await setup({ timeoutMs: 1500 });
+    freezeClock();
+    const { client, fake } = await setup({ timeoutMs: 1500, attemptTimeoutMs: 1000, random: () => 0 });
     fake.setFault({ kind: "delay", ms: 30_000 });
-    const started = Date.now();
-    const error = await failure(client.getHistory("41027", "903344"));
-    const elapsed = Date.now() - started;
+    const started = performance.now();
+    const call = track(client.getHistory("41027", "903344"));
+    await requestsArrived(fake, 1);
+    await vi.advanceTimersByTimeAsync(1000); // the first attempt's own timeout
+    await requestsArrived(fake, 2);
+    await vi.advanceTimersByTimeAsync(499);
+    expect(call.settled()).toBe(false);
+    await vi.advanceTimersByTimeAsync(1); // the deadline cuts the second attempt short; no third one starts
+    const error = await failure(call.promise);
     expect(error.code).toBe("timeout");
-    expect(elapsed).toBeLessThan(1500 + 400);
-    expect(elapsed).toBeGreaterThanOrEqual(1400);
-    expect(fake.requests.length).toBeGreaterThanOrEqual(2);
+    expect(performance.now() - started).toBe(1500);
+    expect(error.details.attempts).toBe(2);
+    expect(fake.requests).toHaveLength(2);
   });
 
   it("retries a per-attempt timeout and succeeds", async () => {
-    const { client, fake } = await setup({ timeoutMs: 3000, attemptTimeoutMs: 300 });
+    freezeClock();
+    const { client, fake } = await setup({ timeoutMs: 3000, attemptTimeoutMs: 300, random: () => 0 });
     fake.queueFault({ kind: "delay", ms: 5_000 });
-    expect((await client.getHistory("41027", "903344")).id).toBe("903344");
+    const call = client.getHistory("41027", "903344");
+    await requestsArrived(fake, 1);
+    await vi.advanceTimersByTimeAsync(300); // however slow the machine, the second attempt has all its 300 ms
+    expect((await call).id).toBe("903344");
     expect(fake.requests).toHaveLength(2);
   });
 
   it("aborts when the caller's signal aborts", async () => {
+    freezeClock(); // no timer can end the call: only the abort can
     const { client, fake } = await setup();
     fake.setFault({ kind: "delay", ms: 30_000 });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const started = Date.now();
-    const error = await failure(client.getHistory("41027", "903344", { signal: controller.signal }));
-    expect(Date.now() - started).toBeLessThan(1000);
+    const call = client.getHistory("41027", "903344", { signal: controller.signal });
+    await requestsArrived(fake, 1);
+    controller.abort();
+    const error = await failure(call);
     expect(error.message).toContain("cancelled");
     expect(fake.requests).toHaveLength(1);
   });

@@ -9,7 +9,7 @@
  *   await deployHistoryCommand(ctx)(args);
  */
 import type { webApi } from "@slack/bolt";
-import { vi } from "vitest";
+import { afterAll, afterEach, beforeAll, vi } from "vitest";
 import { OPEN_POLICY, type AccessPolicy } from "../../../src/access/policy.js";
 import { loadConfig, type Config } from "../../../src/config.js";
 import { createLogger } from "../../../src/log.js";
@@ -51,6 +51,22 @@ export interface ListenerBed {
   /** Ends the live updates of every context made so far (none polls during a test: 1-hour interval). */
   closeContexts(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * One listener bed for a test file, serving the running history (904611): started before the
+ * file's tests, its contexts closed after each test, closed after the file. `ready` gets the bed.
+ */
+export function useListenerBed(ready: (bed: ListenerBed) => void, serve: (sourceDeploy: FakeSourceDeploy) => void = () => undefined): void {
+  let bed: ListenerBed | undefined;
+  beforeAll(async () => {
+    bed = await startListenerBed();
+    serveRunningHistory(bed.sourceDeploy);
+    serve(bed.sourceDeploy);
+    ready(bed);
+  });
+  afterEach(() => bed?.closeContexts());
+  afterAll(() => bed?.close());
 }
 
 export async function startListenerBed(): Promise<ListenerBed> {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseAccessPolicy } from "../../../../src/access/policy.js";
 import { ACTION_IDS } from "../../../../src/render/index.js";
 import {
@@ -15,16 +15,13 @@ import {
   targetsPageButton,
 } from "../../../../src/slack/listeners/actions/buttons.js";
 import { assertValidModal } from "../../../support/block-kit.js";
-import { CHANNEL, POSTED_TS, RESPONSE_URL, TRIGGER_ID, USER, buttonClick, en, json, onlyPayload, serveManyTargets, serveRunningHistory, startListenerBed, type ListenerBed } from "../support.js";
+import { CHANNEL, POSTED_TS, RESPONSE_URL, TRIGGER_ID, USER, buttonClick, en, json, onlyPayload, serveManyTargets, useListenerBed, type ListenerBed } from "../support.js";
 
 let bed: ListenerBed;
-beforeAll(async () => {
-  bed = await startListenerBed();
-  serveRunningHistory(bed.sourceDeploy);
-  serveManyTargets(bed.sourceDeploy, "905000", 90);
-});
-afterEach(() => bed.closeContexts());
-afterAll(() => bed.close());
+useListenerBed(
+  (ready) => (bed = ready),
+  (sourceDeploy) => serveManyTargets(sourceDeploy, "905000", 90),
+);
 
 const alicePolicy = parseAccessPolicy({ default: "deny", rules: [{ users: [USER], projects: [41027] }] });
 

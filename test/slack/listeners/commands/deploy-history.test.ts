@@ -1,17 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseAccessPolicy } from "../../../../src/access/policy.js";
 import { deployHistoryCommand } from "../../../../src/slack/listeners/commands/deploy-history.js";
 import { ResponseUrlError } from "../../../../src/slack/response-url.js";
 import { assertValidMessage } from "../../../support/block-kit.js";
-import { RESPONSE_URL, USER, en, fakeRespond, json, onlyPayload, serveRunningHistory, slashCommand, startListenerBed, type ListenerBed } from "../support.js";
+import { RESPONSE_URL, USER, en, fakeRespond, json, onlyPayload, slashCommand, useListenerBed, type ListenerBed } from "../support.js";
 
 let bed: ListenerBed;
-beforeAll(async () => {
-  bed = await startListenerBed();
-  serveRunningHistory(bed.sourceDeploy);
-});
-afterEach(() => bed.closeContexts());
-afterAll(() => bed.close());
+useListenerBed((ready) => (bed = ready));
 
 const alicePolicy = parseAccessPolicy({ default: "deny", rules: [{ users: [USER], projects: [41027] }] });
 

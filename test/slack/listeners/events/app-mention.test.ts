@@ -1,15 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseAccessPolicy } from "../../../../src/access/policy.js";
 import { appMention as appMentionListener } from "../../../../src/slack/listeners/events/app-mention.js";
-import { CHANNEL, POSTED_TS, appMention, en, json, serveRunningHistory, startListenerBed, type ListenerBed } from "../support.js";
+import { CHANNEL, POSTED_TS, appMention, en, json, useListenerBed, type ListenerBed } from "../support.js";
 
 let bed: ListenerBed;
-beforeAll(async () => {
-  bed = await startListenerBed();
-  serveRunningHistory(bed.sourceDeploy);
-});
-afterEach(() => bed.closeContexts());
-afterAll(() => bed.close());
+useListenerBed((ready) => (bed = ready));
 
 describe("app_mention", () => {
   it("replies in the thread of the mention with the detail, without a Share button", async () => {

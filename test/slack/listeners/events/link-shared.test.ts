@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseAccessPolicy } from "../../../../src/access/policy.js";
 import { historyLinks, linkShared as linkSharedListener } from "../../../../src/slack/listeners/events/link-shared.js";
 import { messageProblems } from "../../../support/block-kit.js";
-import { CHANNEL, USER, linkShared, serveRunningHistory, startListenerBed, type ListenerBed } from "../support.js";
+import { CHANNEL, USER, linkShared, useListenerBed, type ListenerBed } from "../support.js";
 
 const CONSOLE = "https://console.ncloud.com/sourcedeploy";
 const failed = `${CONSOLE}/project/41027/history/903344`;
@@ -12,12 +12,7 @@ const missing = `${CONSOLE}/project/41027/history/1`;
 const unrelated = "https://console.ncloud.com/dashboard";
 
 let bed: ListenerBed;
-beforeAll(async () => {
-  bed = await startListenerBed();
-  serveRunningHistory(bed.sourceDeploy);
-});
-afterEach(() => bed.closeContexts());
-afterAll(() => bed.close());
+useListenerBed((ready) => (bed = ready));
 
 type Unfurls = Record<string, { blocks: unknown[] }>;
 

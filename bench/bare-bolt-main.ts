@@ -5,7 +5,7 @@
  * bench/bare-bolt.ts transpiles this file and runs it with plain `node` (no loader), as the real
  * app runs `dist/server.mjs`. Env: PORT, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_URL.
  */
-import { App, LogLevel, type CustomRoute } from "@slack/bolt";
+import { App, type CustomRoute, LogLevel } from "@slack/bolt";
 
 const health: CustomRoute = {
   path: "/healthz",

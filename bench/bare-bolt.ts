@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import ts from "typescript";
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from "../test/e2e/harness.js";
-import { spawnServer, type Fakes, type Server } from "./lib.js";
+import { type Fakes, type Server, spawnServer } from "./lib.js";
 
 const ENTRY = new URL("./bare-bolt-main.ts", import.meta.url);
 

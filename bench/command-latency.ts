@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { slashCommandBody, startStack } from "../test/e2e/harness.js";
-import { machine, median, percentile, printTable, type Figure } from "./lib.js";
+import { type Figure, machine, median, percentile, printTable } from "./lib.js";
 
 export async function commandLatencyFigures(count = 50): Promise<Figure[]> {
   const stack = await startStack({ env: { LOG_LEVEL: "warn" } });

@@ -12,12 +12,13 @@
  *
  *   npm run build && node --import tsx bench/http.ts [--seconds 10]
  */
-import autocannon from "autocannon";
+
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import autocannon from "autocannon";
 import { nowSeconds, signSlackRequest, slashCommandBody, TEST_SIGNING_SECRET } from "../test/e2e/harness.js";
 import { startBareBolt } from "./bare-bolt.js";
-import { goalNote, machine, printTable, ratio, sleep, startFakes, startRealApp, type Fakes, type Figure, type Server } from "./lib.js";
+import { type Fakes, type Figure, goalNote, machine, printTable, ratio, type Server, sleep, startFakes, startRealApp } from "./lib.js";
 
 export const CONNECTIONS = [10, 50] as const;
 const WARMUP_SECONDS = 2;
@@ -55,7 +56,12 @@ function signedCommand(fakes: Fakes, scenario: Scenario): { body: string; header
   return { body, headers: signSlackRequest(body, TEST_SIGNING_SECRET, nowSeconds()) };
 }
 
-function fire(server: Server, command: { body: string; headers: Record<string, string> }, connections: number, seconds: number): Promise<autocannon.Result> {
+function fire(
+  server: Server,
+  command: { body: string; headers: Record<string, string> },
+  connections: number,
+  seconds: number,
+): Promise<autocannon.Result> {
   return autocannon({ url: `${server.url}/slack/events`, method: "POST", ...command, connections, duration: seconds });
 }
 
@@ -90,8 +96,18 @@ async function measure(targets: Targets, scenario: Scenario, connections: number
     acksPerSecond: result["2xx"] / span,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    answeredPerSecond: countWithin(slack.calls("response_url").map((c) => c.time), start, end) / span,
-    upstreamPerSecond: countWithin(sourceDeploy.requests.map((r) => r.time), start, end) / span,
+    answeredPerSecond:
+      countWithin(
+        slack.calls("response_url").map((c) => c.time),
+        start,
+        end,
+      ) / span,
+    upstreamPerSecond:
+      countWithin(
+        sourceDeploy.requests.map((r) => r.time),
+        start,
+        end,
+      ) / span,
     failures: result.non2xx + result.errors,
   };
 }
@@ -115,8 +131,18 @@ function appFigures(run: Run, bare: Run, seconds: number): Figure[] {
   const answeredGoal = ANSWERED_GOAL[run.scenario as Exclude<Scenario, "bare">];
   const failed = run.failures > 0 ? `; ${run.failures} non-2xx/errors` : "";
   return [
-    { bench: "http", metric: `${label}: acks/s`, value: `${run.acksPerSecond.toFixed(0)} (${ratio(run.acksPerSecond, bare.acksPerSecond)})`, note: goalNote(run.acksPerSecond / bare.acksPerSecond, 0.8, "min") + failed },
-    { bench: "http", metric: `${label}: ack p50 / p99`, value: `${run.p50Ms} / ${run.p99Ms} ms (p99 ${ratio(run.p99Ms, bare.p99Ms)})`, note: goalNote(run.p99Ms / bare.p99Ms, 2, "max", "bare p99") },
+    {
+      bench: "http",
+      metric: `${label}: acks/s`,
+      value: `${run.acksPerSecond.toFixed(0)} (${ratio(run.acksPerSecond, bare.acksPerSecond)})`,
+      note: goalNote(run.acksPerSecond / bare.acksPerSecond, 0.8, "min") + failed,
+    },
+    {
+      bench: "http",
+      metric: `${label}: ack p50 / p99`,
+      value: `${run.p50Ms} / ${run.p99Ms} ms (p99 ${ratio(run.p99Ms, bare.p99Ms)})`,
+      note: goalNote(run.p99Ms / bare.p99Ms, 2, "max", "bare p99"),
+    },
     {
       bench: "http",
       metric: `${label}: fully answered/s`,
@@ -131,8 +157,18 @@ export function httpFigures(runs: readonly Run[], seconds: number): Figure[] {
     const of = (scenario: Scenario) => runs.find((r) => r.connections === connections && r.scenario === scenario)!;
     const bare = of("bare");
     return [
-      { bench: "http", metric: `${connections} conn, bare Bolt: acks/s`, value: bare.acksPerSecond.toFixed(0), note: bare.failures > 0 ? `${bare.failures} non-2xx/errors` : "baseline" },
-      { bench: "http", metric: `${connections} conn, bare Bolt: ack p50 / p99`, value: `${bare.p50Ms} / ${bare.p99Ms} ms`, note: "baseline" },
+      {
+        bench: "http",
+        metric: `${connections} conn, bare Bolt: acks/s`,
+        value: bare.acksPerSecond.toFixed(0),
+        note: bare.failures > 0 ? `${bare.failures} non-2xx/errors` : "baseline",
+      },
+      {
+        bench: "http",
+        metric: `${connections} conn, bare Bolt: ack p50 / p99`,
+        value: `${bare.p50Ms} / ${bare.p99Ms} ms`,
+        note: "baseline",
+      },
       ...appFigures(of("cold"), bare, seconds),
       ...appFigures(of("cached"), bare, seconds),
     ];

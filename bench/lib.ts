@@ -2,14 +2,14 @@
  * Helpers shared by the benchmarks: timing, medians and a result table; the servers under test (the
  * real app and the fakes it talks to, spawned and probed like bare Bolt) and how figures are formatted.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { cpus } from "node:os";
 import { createInterface } from "node:readline";
 import { APP_ENTRY, cleanEnv, freePort, REPO_ROOT, stackEnv, TEST_ACCESS_KEY, TEST_SECRET_KEY } from "../test/e2e/harness.js";
-import { startFakeSlack, type FakeSlack } from "../test/fakes/slack-fake.js";
-import { startFakeSourceDeploy, type FakeSourceDeploy } from "../test/fakes/sourcedeploy-fake.js";
+import { type FakeSlack, startFakeSlack } from "../test/fakes/slack-fake.js";
+import { type FakeSourceDeploy, startFakeSourceDeploy } from "../test/fakes/sourcedeploy-fake.js";
 
 export interface Figure {
   bench: string;
@@ -114,7 +114,11 @@ export async function spawnServer(args: readonly string[], env: Record<string, s
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: cleanEnv({ ...env, PORT: String(port) }), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: cleanEnv({ ...env, PORT: String(port) }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const output = keepLastLines(child, KEPT_OUTPUT_LINES);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
@@ -139,7 +143,8 @@ export async function spawnServer(args: readonly string[], env: Record<string, s
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   const deadline = performance.now() + START_TIMEOUT_MS;
   while (performance.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited (code ${child.exitCode}, signal ${child.signalCode})`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`exited (code ${child.exitCode}, signal ${child.signalCode})`);
     const res = await httpGet(`${url}/healthz`).catch(() => undefined);
     if (res?.status === 200) return;
     await sleep(HEALTH_POLL_MS);

@@ -7,8 +7,8 @@
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { httpFigures, runHttpBench, withTargets, type Targets } from "./http.js";
-import { goalNote, machine, mib, printTable, ratio, rssBytes, sleep, type Figure } from "./lib.js";
+import { httpFigures, runHttpBench, type Targets, withTargets } from "./http.js";
+import { type Figure, goalNote, machine, mib, printTable, ratio, rssBytes, sleep } from "./lib.js";
 
 const GOAL = 1.3;
 const SETTLE_MS = 1000;
@@ -26,7 +26,12 @@ async function settledRss(targets: Targets): Promise<Rss> {
 function rssFigures(when: string, rss: Rss): Figure[] {
   return [
     { bench: "memory", metric: `bare Bolt RSS ${when}`, value: mib(rss.bare), note: "baseline" },
-    { bench: "memory", metric: `app RSS ${when}`, value: `${mib(rss.app)} (${ratio(rss.app, rss.bare)})`, note: goalNote(rss.app / rss.bare, GOAL, "max") },
+    {
+      bench: "memory",
+      metric: `app RSS ${when}`,
+      value: `${mib(rss.app)} (${ratio(rss.app, rss.bare)})`,
+      note: goalNote(rss.app / rss.bare, GOAL, "max"),
+    },
   ];
 }
 

@@ -6,7 +6,7 @@
 import { pathToFileURL } from "node:url";
 import { renderHistory, renderUnfurl } from "../src/render/index.js";
 import { parseHistory } from "../src/sourcedeploy/schemas.js";
-import { timeMedian, type Figure, printTable, machine } from "./lib.js";
+import { type Figure, machine, printTable, timeMedian } from "./lib.js";
 
 const STATUSES = ["success", "success", "success", "deploy", "fail", "pending", "no progress"];
 
@@ -40,7 +40,12 @@ export function bigHistoryBody(targets: number): string {
 }
 
 export function renderFigures(runs = 200): Figure[] {
-  const options = { locale: "en" as const, timeZone: "Asia/Seoul", now: new Date(1772600900000), consoleUrlTemplate: "https://console.ncloud.com/vpc-source-deploy" };
+  const options = {
+    locale: "en" as const,
+    timeZone: "Asia/Seoul",
+    now: new Date(1772600900000),
+    consoleUrlTemplate: "https://console.ncloud.com/vpc-source-deploy",
+  };
   const figures: Figure[] = [];
   for (const targets of [300, 2000]) {
     const body = bigHistoryBody(targets);
@@ -50,8 +55,18 @@ export function renderFigures(runs = 200): Figure[] {
     const goal = targets === 300 ? "goal ≤ 5×" : "";
     figures.push(
       { bench: "render", metric: `${targets} targets: JSON.parse+stringify`, value: `${baseline.toFixed(3)} ms` },
-      { bench: "render", metric: `${targets} targets: parse+renderHistory`, value: `${detail.toFixed(3)} ms`, note: `${(detail / baseline).toFixed(2)}× baseline ${goal}` },
-      { bench: "render", metric: `${targets} targets: parse+renderUnfurl`, value: `${unfurl.toFixed(3)} ms`, note: `${(unfurl / baseline).toFixed(2)}× baseline` },
+      {
+        bench: "render",
+        metric: `${targets} targets: parse+renderHistory`,
+        value: `${detail.toFixed(3)} ms`,
+        note: `${(detail / baseline).toFixed(2)}× baseline ${goal}`,
+      },
+      {
+        bench: "render",
+        metric: `${targets} targets: parse+renderUnfurl`,
+        value: `${unfurl.toFixed(3)} ms`,
+        note: `${(unfurl / baseline).toFixed(2)}× baseline`,
+      },
     );
   }
   return figures;

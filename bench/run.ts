@@ -1,6 +1,6 @@
 /** `npm run bench`: runs every benchmark in one run and prints one table of figures. */
 import { commandLatencyFigures } from "./command-latency.js";
-import { machine, printTable, type Figure } from "./lib.js";
+import { type Figure, machine, printTable } from "./lib.js";
 import { memoryAndHttpFigures } from "./memory.js";
 import { renderFigures } from "./render.js";
 import { startupFigures } from "./startup.js";

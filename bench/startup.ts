@@ -8,7 +8,7 @@
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { startBareBolt } from "./bare-bolt.js";
-import { goalNote, machine, median, printTable, ratio, startFakes, startRealApp, type Fakes, type Figure, type Server } from "./lib.js";
+import { type Fakes, type Figure, goalNote, machine, median, printTable, ratio, type Server, startFakes, startRealApp } from "./lib.js";
 
 const GOAL = 1.2;
 
@@ -36,7 +36,12 @@ export async function startupFigures(runs = 5): Promise<Figure[]> {
     const bare = median(samples.bare);
     return [
       { bench: "startup", metric: `bare Bolt: spawn → /healthz 200, median of ${runs}`, value: `${bare.toFixed(0)} ms`, note: "baseline" },
-      { bench: "startup", metric: `app: spawn → /healthz 200, median of ${runs}`, value: `${app.toFixed(0)} ms (${ratio(app, bare)})`, note: goalNote(app / bare, GOAL, "max") },
+      {
+        bench: "startup",
+        metric: `app: spawn → /healthz 200, median of ${runs}`,
+        value: `${app.toFixed(0)} ms (${ratio(app, bare)})`,
+        note: goalNote(app / bare, GOAL, "max"),
+      },
     ];
   } finally {
     await fakes.close();

@@ -8,37 +8,60 @@
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { blockActionBody, startStack, type Stack } from "../test/e2e/harness.js";
+import { blockActionBody, type Stack, startStack } from "../test/e2e/harness.js";
 import { readFixture } from "../test/support/fixtures.js";
-import { machine, printTable, type Figure } from "./lib.js";
+import { type Figure, machine, printTable } from "./lib.js";
 
 const HISTORIES = 100;
 const WATCHES = 500;
 const PROJECT = "41027";
 // The Slack update budget is lifted so the bench measures the watcher, not the budget.
-const SETTINGS = { WATCH_INTERVAL_MS: "1000", WATCH_MAX_INTERVAL_MS: "5000", UPSTREAM_MAX_RPS: "100", WATCH_MAX: String(WATCHES), SLACK_UPDATES_PER_MINUTE: "100000" };
-const FIXTURE = readFixture<{ result: Record<string, unknown> & { config: { targets: Record<string, unknown>[] }[] } }>("server-inprogress.wrapped.json");
+const SETTINGS = {
+  WATCH_INTERVAL_MS: "1000",
+  WATCH_MAX_INTERVAL_MS: "5000",
+  UPSTREAM_MAX_RPS: "100",
+  WATCH_MAX: String(WATCHES),
+  SLACK_UPDATES_PER_MINUTE: "100000",
+};
+const FIXTURE = readFixture<{ result: Record<string, unknown> & { config: { targets: Record<string, unknown>[] }[] } }>(
+  "server-inprogress.wrapped.json",
+);
 const STEPS = ["pending", "standby", "pre", "deploy", "post", "success"];
 
 /** History `index` at `step`: its targets advance one status per step, one after another; never finished. */
 function body(index: number, step: number): unknown {
   const targets = FIXTURE.result.config[0]!.targets.map((t, i) => ({ ...t, status: STEPS[Math.max(0, Math.min(4, step - i))] }));
-  return { result: { ...FIXTURE.result, id: String(906_000 + index), status: "inprogress", config: [{ ...FIXTURE.result.config[0], targets }] } };
+  return {
+    result: { ...FIXTURE.result, id: String(906_000 + index), status: "inprogress", config: [{ ...FIXTURE.result.config[0], targets }] },
+  };
 }
 
 async function shareAll(stack: Stack): Promise<void> {
   const clicks = Array.from({ length: WATCHES }, (_, i) => i % HISTORIES);
   for (let i = 0; i < clicks.length; i += 10) {
     await Promise.all(
-      clicks.slice(i, i + 10).map((index, j) =>
-        stack.app.postSigned(blockActionBody({ actionId: "history_share", value: `${PROJECT}:${906_000 + index}`, responseUrl: stack.slack.responseUrl(`w${i + j}`), isEphemeral: true })),
-      ),
+      clicks
+        .slice(i, i + 10)
+        .map((index, j) =>
+          stack.app.postSigned(
+            blockActionBody({
+              actionId: "history_share",
+              value: `${PROJECT}:${906_000 + index}`,
+              responseUrl: stack.slack.responseUrl(`w${i + j}`),
+              isEphemeral: true,
+            }),
+          ),
+        ),
     );
   }
 }
 
 async function health(stack: Stack) {
-  return (await stack.app.get("/healthz")).json as { rssBytes: number; eventLoopDelayP99Ms: number; live: { watches: number; loops: number } };
+  return (await stack.app.get("/healthz")).json as {
+    rssBytes: number;
+    eventLoopDelayP99Ms: number;
+    live: { watches: number; loops: number };
+  };
 }
 
 /** Requests for one history that arrived within `windowMs` of each other belong to one tick. */

@@ -3,11 +3,14 @@
  * and only send the result; the CLI and tests call it directly. Failures become rendered error
  * messages here, so no caller ever has to show an exception to a user.
  */
+
+import type { Asker, Decision } from "./access/policy.js";
 import type { Command, ProjectRef } from "./command.js";
 import { resolveProjectName } from "./command.js";
 import type { Logger } from "./log.js";
-import type { Asker, Decision } from "./access/policy.js";
 import {
+  type Message,
+  type RenderOptions,
   renderAccessDenied,
   renderAmbiguousProject,
   renderError,
@@ -17,8 +20,6 @@ import {
   renderProjectList,
   renderProjectNotFound,
   renderUsageError,
-  type Message,
-  type RenderOptions,
 } from "./render/index.js";
 import type { History, HistorySummary, Project, SourceDeployApi } from "./sourcedeploy/model.js";
 
@@ -101,7 +102,8 @@ async function answer(command: Command, context: AnswerContext): Promise<Answer>
       if (command.kind === "history") return detail(await api.getHistory(project.id, command.historyId));
       const recent = await api.listHistories(project.id, { pageSize: RECENT_HISTORY_COUNT });
       const newest = newestOf(recent);
-      if (command.kind === "list" || !newest) return { message: renderHistoryList(withName(project, recent), command.kind === "list" ? recent : [], render) };
+      if (command.kind === "list" || !newest)
+        return { message: renderHistoryList(withName(project, recent), command.kind === "list" ? recent : [], render) };
       return detail(await api.getHistory(project.id, newest.id));
     }
   }

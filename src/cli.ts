@@ -7,9 +7,9 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { ConfigError, LOCALES, loadConfig, type Locale } from "./config.js";
+import { ConfigError, LOCALES, type Locale, loadConfig } from "./config.js";
 import { silentLogger } from "./log.js";
-import { renderHistory, renderUnfurl, type RenderOptions } from "./render/index.js";
+import { type RenderOptions, renderHistory, renderUnfurl } from "./render/index.js";
 import { isSourceDeployError } from "./sourcedeploy/errors.js";
 import { createSourceDeploy } from "./sourcedeploy/index.js";
 import type { History } from "./sourcedeploy/model.js";
@@ -31,11 +31,17 @@ function parseOptions(args: string[]): { positionals: string[]; options: Options
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { unfurl: { type: "boolean", default: false }, locale: { type: "string" }, now: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      unfurl: { type: "boolean", default: false },
+      locale: { type: "string" },
+      now: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
   });
   if (values.help) throw new UsageError(USAGE);
   const locale = values.locale?.toLowerCase();
-  if (locale !== undefined && !(LOCALES as readonly string[]).includes(locale)) throw new UsageError(`--locale must be one of ${LOCALES.join(", ")}`);
+  if (locale !== undefined && !(LOCALES as readonly string[]).includes(locale))
+    throw new UsageError(`--locale must be one of ${LOCALES.join(", ")}`);
   let now: Date | undefined;
   if (values.now !== undefined) {
     if (!/^\d{1,15}$/.test(values.now)) throw new UsageError("--now must be epoch milliseconds");
@@ -97,7 +103,9 @@ async function run(argv: string[]): Promise<void> {
       const history = await source.api.getHistory(projectId, historyId);
       const message = render(history, options, { ...base, demo: source.demo });
       process.stdout.write(`${JSON.stringify(message, null, 2)}\n`);
-      process.stderr.write(`Block Kit Builder: https://app.slack.com/block-kit-builder/#${encodeURIComponent(JSON.stringify({ blocks: message.blocks }))}\n`);
+      process.stderr.write(
+        `Block Kit Builder: https://app.slack.com/block-kit-builder/#${encodeURIComponent(JSON.stringify({ blocks: message.blocks }))}\n`,
+      );
     } finally {
       await source.close();
     }

@@ -27,10 +27,7 @@ export type Command =
   | { kind: "projects"; filter?: string }
   | { kind: "invalid"; input: string; reason: InvalidReason };
 
-export type ProjectResolution =
-  | { kind: "found"; project: Project }
-  | { kind: "ambiguous"; candidates: Project[] }
-  | { kind: "none" };
+export type ProjectResolution = { kind: "found"; project: Project } | { kind: "ambiguous"; candidates: Project[] } | { kind: "none" };
 
 export const MAX_COMMAND_LENGTH = 1000;
 /** `invalid.input` is cut to this many characters (plus "…") for display. */

@@ -69,12 +69,18 @@ const optionalText = z.preprocess((v) => (typeof v === "string" && v.trim() === 
 const httpUrl = (what: string) =>
   z.url({ protocol: /^https?$/, error: `must be an http(s) URL (${what})` }).transform((u) => u.replace(/\/+$/, ""));
 
-const optionalUrl = (what: string) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), httpUrl(what).optional());
+const optionalUrl = (what: string) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), httpUrl(what).optional());
 
 const positiveInt = (fallback: number, max: number) =>
   z.preprocess(
-    (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? fallback : /^\s*\d+\s*$/.test(String(v)) ? Number(v) : Number.NaN),
-    z.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(max, `must be at most ${max}`),
+    (v) =>
+      v === undefined || (typeof v === "string" && v.trim() === "") ? fallback : /^\s*\d+\s*$/.test(String(v)) ? Number(v) : Number.NaN,
+    z
+      .number({ error: "must be a whole number" })
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(max, `must be at most ${max}`),
   );
 
 const envSchema = z.object({

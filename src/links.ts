@@ -80,9 +80,7 @@ export function linkInToken(token: string): string | undefined {
 
 /** Fills `{projectId}` / `{historyId}` in the `SOURCEDEPLOY_CONSOLE_URL` template. */
 export function consoleUrl(template: string, ref: HistoryRef): string {
-  return template
-    .replaceAll("{projectId}", encodeURIComponent(ref.projectId))
-    .replaceAll("{historyId}", encodeURIComponent(ref.historyId));
+  return template.replaceAll("{projectId}", encodeURIComponent(ref.projectId)).replaceAll("{historyId}", encodeURIComponent(ref.historyId));
 }
 
 function slackLinkTarget(inner: string): string | undefined {
@@ -138,9 +136,7 @@ function refFromQuery(params: URLSearchParams): HistoryRef | undefined {
     if (name === "projectid" && projectId === undefined) projectId = value;
     else if (name === "historyid" && historyId === undefined) historyId = value;
   }
-  return projectId !== undefined && historyId !== undefined && isId(projectId) && isId(historyId)
-    ? { projectId, historyId }
-    : undefined;
+  return projectId !== undefined && historyId !== undefined && isId(projectId) && isId(historyId) ? { projectId, historyId } : undefined;
 }
 
 /** SPA routes: `#/project/1/history/2`, `#!/…`, `#/…?projectId=1&historyId=2`, `#projectId=1&historyId=2`.

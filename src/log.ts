@@ -6,7 +6,7 @@
  * below turns any thrown value into a short `ErrorDescription`, so a log line never carries a
  * stack, a raw response body, request headers or a cause chain.
  */
-import { pino, type DestinationStream, type Logger } from "pino";
+import { type DestinationStream, type Logger, pino } from "pino";
 import type { LogLevel } from "./config.js";
 import { isSourceDeployError } from "./sourcedeploy/errors.js";
 

@@ -3,10 +3,10 @@
  * SIGTERM / SIGINT. Configuration problems print a readable message and exit 1, never a stack trace.
  */
 import { existsSync } from "node:fs";
-import { AccessPolicyError, loadAccessPolicy, OPEN_POLICY, type AccessPolicy } from "./access/policy.js";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import { type AccessPolicy, AccessPolicyError, loadAccessPolicy, OPEN_POLICY } from "./access/policy.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createLogger, type Logger } from "./log.js";
-import { startSlackApp, type RunningSlackApp } from "./slack/app.js";
+import { type RunningSlackApp, startSlackApp } from "./slack/app.js";
 import { slackMode, slackSetupChecklist } from "./slack/setup-check.js";
 import { createSourceDeploy, type SourceDeploySource } from "./sourcedeploy/index.js";
 

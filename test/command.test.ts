@@ -11,12 +11,9 @@ const byId = (id: string) => ({ by: "id", id }) as const;
 const byName = (name: string) => ({ by: "name", name }) as const;
 
 describe("parseCommand: help", () => {
-  it.each(["", "   ", "help", "HELP", "Help", "?", "도움말", "  help  ", "<@U0BOT>", "<@U0BOT|deploy-history>  "])(
-    "%j → help",
-    (text) => {
-      expect(parse(text)).toEqual({ kind: "help" });
-    },
-  );
+  it.each(["", "   ", "help", "HELP", "Help", "?", "도움말", "  help  ", "<@U0BOT>", "<@U0BOT|deploy-history>  "])("%j → help", (text) => {
+    expect(parse(text)).toEqual({ kind: "help" });
+  });
 
   it("rejects help with arguments", () => {
     expect(parse("help me")).toEqual({ kind: "invalid", input: "help me", reason: "unrecognized" });

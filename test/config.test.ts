@@ -16,7 +16,14 @@ const variables = (error: ConfigError) => error.problems.map((p) => p.variable);
 describe("loadConfig: defaults", () => {
   it("runs on an empty environment with demo data and documented defaults", () => {
     const config = loadConfig({});
-    expect(config.slack).toEqual({ port: 3000, botToken: undefined, signingSecret: undefined, appToken: undefined, apiUrl: undefined, updatesPerMinute: 50 });
+    expect(config.slack).toEqual({
+      port: 3000,
+      botToken: undefined,
+      signingSecret: undefined,
+      appToken: undefined,
+      apiUrl: undefined,
+      updatesPerMinute: 50,
+    });
     expect(config.sourceDeploy).toEqual({
       apiUrl: DEFAULT_SOURCEDEPLOY_API_URL,
       credentials: undefined,
@@ -34,7 +41,14 @@ describe("loadConfig: defaults", () => {
   });
 
   it("treats blank values as unset", () => {
-    const config = loadConfig({ PORT: " ", LOCALE: "", NCP_ACCESS_KEY: "  ", NCP_SECRET_KEY: "", SLACK_SIGNING_SECRET: "   ", HISTORY_LINK_PATTERNS: " " });
+    const config = loadConfig({
+      PORT: " ",
+      LOCALE: "",
+      NCP_ACCESS_KEY: "  ",
+      NCP_SECRET_KEY: "",
+      SLACK_SIGNING_SECRET: "   ",
+      HISTORY_LINK_PATTERNS: " ",
+    });
     expect(config.slack.port).toBe(3000);
     expect(config.locale).toBe("ko");
     expect(config.sourceDeploy.credentials).toBeUndefined();

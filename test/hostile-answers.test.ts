@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { answerCommand, type AnswerContext } from "../src/answer.js";
+import { type AnswerContext, answerCommand } from "../src/answer.js";
 import { parseCommand } from "../src/command.js";
 import { parseLinkPatterns } from "../src/config.js";
 import type { LinkOptions } from "../src/links.js";
@@ -77,21 +77,111 @@ const restricted: Access = {
 
 const FOUR_HUNDRED_DIGITS = "9".repeat(400);
 const PIECES = [
-  "<", ">", "|", "&", " ", "\n", "\t", "\u0000", "\u0007", "\u001b[31m", "\u007f", "\u200b", "\u200e", "\u200f", "\u202e", "\u2066", "\ufeff",
-  "<!channel>", "<!here>", "<!everyone>", "<!subteam^S123|@oncall>", "<@U0ALICE>", "<@U123|bob>", "<@W123|>", "<#C123|general>", "<!date^1700000000^{date}|x>",
-  "javascript:alert(1)", "file:///etc/passwd", "data:text/html,<b>", "https://", "http://", "//",
-  "console.ncloud.com", "console.ncloud.com.evil.example", "console.ncloud.com@evil.example", "evil.example",
-  "/project/", "/history/", "../", "..%2F", "%2F", "%2e%2e", "%00", "?projectId=", "&historyId=", "&amp;", "&lt;", "&gt;",
-  "41027", "41100", "903344", "904611", "904120", "0", "-1", "1".repeat(21), FOUR_HUNDRED_DIGITS,
-  "help", "projects", "latest", "최근", "shop-api", "shop", "catalog-svc", "*bold*", "_it_", "~s~", "`code`", "```", "😀", "\ud83d",
+  "<",
+  ">",
+  "|",
+  "&",
+  " ",
+  "\n",
+  "\t",
+  "\u0000",
+  "\u0007",
+  "\u001b[31m",
+  "\u007f",
+  "\u200b",
+  "\u200e",
+  "\u200f",
+  "\u202e",
+  "\u2066",
+  "\ufeff",
+  "<!channel>",
+  "<!here>",
+  "<!everyone>",
+  "<!subteam^S123|@oncall>",
+  "<@U0ALICE>",
+  "<@U123|bob>",
+  "<@W123|>",
+  "<#C123|general>",
+  "<!date^1700000000^{date}|x>",
+  "javascript:alert(1)",
+  "file:///etc/passwd",
+  "data:text/html,<b>",
+  "https://",
+  "http://",
+  "//",
+  "console.ncloud.com",
+  "console.ncloud.com.evil.example",
+  "console.ncloud.com@evil.example",
+  "evil.example",
+  "/project/",
+  "/history/",
+  "../",
+  "..%2F",
+  "%2F",
+  "%2e%2e",
+  "%00",
+  "?projectId=",
+  "&historyId=",
+  "&amp;",
+  "&lt;",
+  "&gt;",
+  "41027",
+  "41100",
+  "903344",
+  "904611",
+  "904120",
+  "0",
+  "-1",
+  "1".repeat(21),
+  FOUR_HUNDRED_DIGITS,
+  "help",
+  "projects",
+  "latest",
+  "최근",
+  "shop-api",
+  "shop",
+  "catalog-svc",
+  "*bold*",
+  "_it_",
+  "~s~",
+  "`code`",
+  "```",
+  "😀",
+  "\ud83d",
 ];
 
-const idLike = fc.constantFrom("41027", "41100", "903344", "904120", "1", "1".repeat(20), "1".repeat(21), FOUR_HUNDRED_DIGITS, "..", "%2F", "1%2F2", "-1", "x");
+const idLike = fc.constantFrom(
+  "41027",
+  "41100",
+  "903344",
+  "904120",
+  "1",
+  "1".repeat(20),
+  "1".repeat(21),
+  FOUR_HUNDRED_DIGITS,
+  "..",
+  "%2F",
+  "1%2F2",
+  "-1",
+  "x",
+);
 const hostileLink = fc
   .record({
     scheme: fc.constantFrom("https://", "http://", "javascript:", "file:///"),
-    host: fc.constantFrom("console.ncloud.com", "vpcsourcedeploy.apigw.ntruss.com/api/v1", "deploy.example.com", "console.ncloud.com.evil.example", "console.ncloud.com@evil.example"),
-    path: fc.constantFrom("/project/{p}/history/{h}", "/x?projectId={p}&historyId={h}", "/#/project/{p}/history/{h}", "/d/{p}/{h}", "/project/{p}/../history/{h}"),
+    host: fc.constantFrom(
+      "console.ncloud.com",
+      "vpcsourcedeploy.apigw.ntruss.com/api/v1",
+      "deploy.example.com",
+      "console.ncloud.com.evil.example",
+      "console.ncloud.com@evil.example",
+    ),
+    path: fc.constantFrom(
+      "/project/{p}/history/{h}",
+      "/x?projectId={p}&historyId={h}",
+      "/#/project/{p}/history/{h}",
+      "/d/{p}/{h}",
+      "/project/{p}/../history/{h}",
+    ),
     p: idLike,
     h: idLike,
     wrap: fc.constantFrom("{u}", "<{u}>", "<{u}|<!channel>>", "<{u}|label <@U123>>", "<@UBOT> {u}"),
@@ -99,7 +189,9 @@ const hostileLink = fc
   .map(({ scheme, host, path, p, h, wrap }) => wrap.replace("{u}", `${scheme}${host}${path.replace("{p}", p).replace("{h}", h)}`));
 
 const piece = fc.constantFrom(...PIECES);
-const words = fc.array(fc.oneof(piece, piece, hostileLink, fc.string({ unit: "binary", maxLength: 12 })), { maxLength: 6 }).map((parts) => parts.join(" "));
+const words = fc
+  .array(fc.oneof(piece, piece, hostileLink, fc.string({ unit: "binary", maxLength: 12 })), { maxLength: 6 })
+  .map((parts) => parts.join(" "));
 /** Commands that reach the API, with one hostile part swapped in. */
 const nearMiss = fc
   .tuple(fc.constantFrom("41027", "shop-api", "catalog-svc", "41100", "projects", "<@UBOT>"), fc.oneof(piece, idLike, hostileLink))
@@ -108,11 +200,21 @@ const nearMiss = fc
 const decorated = fc
   .tuple(
     fc.constantFrom("", " ", "\n", "<@UBOT> ", "\ufeff", "\u200e", "\u202e", "\u0000"),
-    fc.constantFrom("41027 903344", "41027 904611", "41100 904120", "shop-api latest", "shop-api 903501", "https://console.ncloud.com/sourcedeploy/project/41152/history/904388", "<https://console.ncloud.com/sourcedeploy/project/41027/history/903344|<!channel>>"),
+    fc.constantFrom(
+      "41027 903344",
+      "41027 904611",
+      "41100 904120",
+      "shop-api latest",
+      "shop-api 903501",
+      "https://console.ncloud.com/sourcedeploy/project/41152/history/904388",
+      "<https://console.ncloud.com/sourcedeploy/project/41027/history/903344|<!channel>>",
+    ),
     fc.constantFrom("", " ", "\n", "\t", "\u200b", "\u0007"),
   )
   .map(([before, command, after]) => `${before}${command}${after}`);
-const veryLong = fc.tuple(piece, fc.integer({ min: 900, max: 10_000 })).map(([p, length]) => p.repeat(Math.ceil(length / Math.max(1, p.length))).slice(0, length));
+const veryLong = fc
+  .tuple(piece, fc.integer({ min: 900, max: 10_000 }))
+  .map(([p, length]) => p.repeat(Math.ceil(length / Math.max(1, p.length))).slice(0, length));
 const commandText = fc.oneof(words, nearMiss, decorated, decorated, hostileLink, veryLong, fc.constant("x".repeat(10_000)));
 
 // ---- checks -----------------------------------------------------------------------------------
@@ -129,7 +231,8 @@ function angleProblems(text: string): string[] {
     if (!LINK_HOSTS.has(host)) problems.push(`link to ${host}: ${url}`);
   }
   const rest = text.replace(SLACK_DATE, "").replace(OUR_LINK, "");
-  if (rest.includes("<")) problems.push(`stray "<" in ${JSON.stringify(rest.slice(Math.max(0, rest.indexOf("<") - 40), rest.indexOf("<") + 40))}`);
+  if (rest.includes("<"))
+    problems.push(`stray "<" in ${JSON.stringify(rest.slice(Math.max(0, rest.indexOf("<") - 40), rest.indexOf("<") + 40))}`);
   return problems;
 }
 
@@ -169,7 +272,13 @@ describe("hostile command text, answered end to end (parse → answer → render
   });
 
   it("a project named like a mention, echoed back, pings nobody", async () => {
-    for (const text of ["<!channel>", "<@U123|bob> 903344", "<!here> latest", "projects <!everyone>", "<https://console.ncloud.com.evil.example/x|<!channel>>"]) {
+    for (const text of [
+      "<!channel>",
+      "<@U123|bob> 903344",
+      "<!here> latest",
+      "projects <!everyone>",
+      "<https://console.ncloud.com.evil.example/x|<!channel>>",
+    ]) {
       const { answer } = await answerWith(text, undefined);
       expect(messageAngleProblems(answer.message)).toEqual([]);
       expect(JSON.stringify(answer.message)).not.toMatch(/<!channel>|<!here>|<!everyone>|<@U123/);
@@ -179,7 +288,9 @@ describe("hostile command text, answered end to end (parse → answer → render
   it("the check itself catches a stray mention and a link to another host", () => {
     expect(angleProblems("ok <!date^1700000000^{date_short_pretty}|2023-11-14> <https://console.ncloud.com/x|open>")).toEqual([]);
     expect(angleProblems("hi <!channel>")).toHaveLength(1);
-    expect(angleProblems("<https://console.ncloud.com.evil.example/x|open>")).toEqual(["link to console.ncloud.com.evil.example: https://console.ncloud.com.evil.example/x"]);
+    expect(angleProblems("<https://console.ncloud.com.evil.example/x|open>")).toEqual([
+      "link to console.ncloud.com.evil.example: https://console.ncloud.com.evil.example/x",
+    ]);
     expect(angleProblems("<https://console.ncloud.com/x|<!channel>>")).not.toEqual([]);
   });
 });

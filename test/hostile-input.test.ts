@@ -25,16 +25,92 @@ const COMMAND_KINDS: ReadonlySet<Command["kind"]> = new Set(["help", "history", 
 const FOUR_HUNDRED_DIGITS = "7".repeat(400);
 
 const PIECES = [
-  "<", ">", "|", " ", "\n", "\t", "\u0000", "\u0007", "\u007f", "\u00a0", "\u200b", "\u202e", "\u202d", "\ufeff",
-  "<@U0BOT>", "<@U123|bob>", "<@U123|", "<!channel>", "<!here|here>", "<#C123|general>",
-  "javascript:", "file:///", "file://", "data:text/html,", "https://", "http://", "HTTPS://", "ftp://", "//",
-  "console.ncloud.com", "console.gov-ncloud.com", "console.fin-ncloud.com", "CONSOLE.NCLOUD.COM",
-  "console.ncloud.com.evil.example", "evil.example/", "console.ncloud.com@evil.example", "@", ":",
-  "vpcsourcedeploy.apigw.ntruss.com", "sourcedeploy.apigw.fin-ntruss.com", "127.0.0.1:38211", "deploy.example.com/d/",
-  "/api/v1", "/project/", "/history/", "project", "history", "/", "41027", "903344", "0", "-1", FOUR_HUNDRED_DIGITS,
-  "../", "..", "%2F", "%2f", "%2e%2e/", "%00", "?", "#", "#/", "#!/", "?projectId=", "&historyId=", "&amp;",
-  "projectId=1&historyId=2", "&lt;", "&gt;", "(", ")", ".", ",", "*", "_",
-  "help", "?", "도움말", "latest", "최근", "최신", "projects", "프로젝트", "shop-api", "😀", "\ud83d",
+  "<",
+  ">",
+  "|",
+  " ",
+  "\n",
+  "\t",
+  "\u0000",
+  "\u0007",
+  "\u007f",
+  "\u00a0",
+  "\u200b",
+  "\u202e",
+  "\u202d",
+  "\ufeff",
+  "<@U0BOT>",
+  "<@U123|bob>",
+  "<@U123|",
+  "<!channel>",
+  "<!here|here>",
+  "<#C123|general>",
+  "javascript:",
+  "file:///",
+  "file://",
+  "data:text/html,",
+  "https://",
+  "http://",
+  "HTTPS://",
+  "ftp://",
+  "//",
+  "console.ncloud.com",
+  "console.gov-ncloud.com",
+  "console.fin-ncloud.com",
+  "CONSOLE.NCLOUD.COM",
+  "console.ncloud.com.evil.example",
+  "evil.example/",
+  "console.ncloud.com@evil.example",
+  "@",
+  ":",
+  "vpcsourcedeploy.apigw.ntruss.com",
+  "sourcedeploy.apigw.fin-ntruss.com",
+  "127.0.0.1:38211",
+  "deploy.example.com/d/",
+  "/api/v1",
+  "/project/",
+  "/history/",
+  "project",
+  "history",
+  "/",
+  "41027",
+  "903344",
+  "0",
+  "-1",
+  FOUR_HUNDRED_DIGITS,
+  "../",
+  "..",
+  "%2F",
+  "%2f",
+  "%2e%2e/",
+  "%00",
+  "?",
+  "#",
+  "#/",
+  "#!/",
+  "?projectId=",
+  "&historyId=",
+  "&amp;",
+  "projectId=1&historyId=2",
+  "&lt;",
+  "&gt;",
+  "(",
+  ")",
+  ".",
+  ",",
+  "*",
+  "_",
+  "help",
+  "?",
+  "도움말",
+  "latest",
+  "최근",
+  "최신",
+  "projects",
+  "프로젝트",
+  "shop-api",
+  "😀",
+  "\ud83d",
 ];
 
 const piece = fc.constantFrom(...PIECES);
@@ -50,14 +126,28 @@ const linkLike = fc
     scheme: fc.constantFrom("https://", "http://", "HTTPS://", "javascript:", "file:///", "ftp://", "https:/"),
     userinfo: fc.constantFrom("", "", "console.ncloud.com@", "user:pw@"),
     host: fc.constantFrom(
-      "console.ncloud.com", "console.gov-ncloud.com", "CONSOLE.FIN-NCLOUD.COM", "vpcsourcedeploy.apigw.ntruss.com",
-      "sourcedeploy.apigw.gov-ntruss.com", "127.0.0.1:38211", "deploy.example.com", "console.ncloud.com.evil.example",
-      "evil.example", "evil.example/console.ncloud.com",
+      "console.ncloud.com",
+      "console.gov-ncloud.com",
+      "CONSOLE.FIN-NCLOUD.COM",
+      "vpcsourcedeploy.apigw.ntruss.com",
+      "sourcedeploy.apigw.gov-ntruss.com",
+      "127.0.0.1:38211",
+      "deploy.example.com",
+      "console.ncloud.com.evil.example",
+      "evil.example",
+      "evil.example/console.ncloud.com",
     ),
     path: fc.constantFrom(
-      "/project/{p}/history/{h}", "/api/v1/project/{p}/history/{h}", "/x?projectId={p}&historyId={h}",
-      "/x?projectId={p}&amp;historyId={h}", "/#/project/{p}/history/{h}", "/#projectId={p}&historyId={h}", "/d/{p}/{h}",
-      "/project%2F{p}%2Fhistory%2F{h}", "/project/{p}/history/{h}/../../..", "/#/project/{p}/history/{h}/../..",
+      "/project/{p}/history/{h}",
+      "/api/v1/project/{p}/history/{h}",
+      "/x?projectId={p}&historyId={h}",
+      "/x?projectId={p}&amp;historyId={h}",
+      "/#/project/{p}/history/{h}",
+      "/#projectId={p}&historyId={h}",
+      "/d/{p}/{h}",
+      "/project%2F{p}%2Fhistory%2F{h}",
+      "/project/{p}/history/{h}/../../..",
+      "/#/project/{p}/history/{h}/../..",
     ),
     p: idLike,
     h: idLike,
@@ -118,7 +208,10 @@ describe("hostile input: links", () => {
   });
 
   it("parseHistoryLink never throws and only returns digit ids of an http(s) URL", () => {
-    const candidate = fc.oneof(hostileText, urlTail.map((tail) => `https://console.ncloud.com/${tail}`));
+    const candidate = fc.oneof(
+      hostileText,
+      urlTail.map((tail) => `https://console.ncloud.com/${tail}`),
+    );
     fc.assert(
       fc.property(candidate, (url) => {
         const ref = parseHistoryLink(url, options);
@@ -189,10 +282,17 @@ describe("hostile input: links", () => {
 describe("hostile input: commands", () => {
   it("parseCommand never throws and always returns a well-formed command", () => {
     fc.assert(
-      fc.property(fc.oneof(hostileText, linkLike, fc.tuple(idLike, idLike).map(([p, h]) => `${p} ${h}`)), (text) => {
-        assertWellFormed(parseCommand(text, options));
-        assertWellFormed(parseCommand(`<@U0BOT> ${text}`, options));
-      }),
+      fc.property(
+        fc.oneof(
+          hostileText,
+          linkLike,
+          fc.tuple(idLike, idLike).map(([p, h]) => `${p} ${h}`),
+        ),
+        (text) => {
+          assertWellFormed(parseCommand(text, options));
+          assertWellFormed(parseCommand(`<@U0BOT> ${text}`, options));
+        },
+      ),
       RUNS,
     );
   });
@@ -219,13 +319,13 @@ describe("hostile input: 10 000-character texts", () => {
     "many links": "<https://console.ncloud.com/project/1/history/2> ".repeat(N / 50),
     "many distinct links": Array.from({ length: N / 50 }, (_, i) => `https://console.ncloud.com/project/${i}/history/${i}`).join(" "),
     "wrappers then URL": `${"(".repeat(N / 2)}https://console.ncloud.com/project/1/history/2${")".repeat(N / 2)}`,
-    "dots": ".".repeat(N),
-    "digits": "9".repeat(N),
+    dots: ".".repeat(N),
+    digits: "9".repeat(N),
     "encoded slashes": "%2F".repeat(N / 3),
     "dot segments": `https://console.ncloud.com/${"../".repeat(N / 3)}`,
     "RTL and controls": "\u202e\u0000\u0007".repeat(N / 3),
     "special mentions": "<!channel>".repeat(N / 10),
-    "random": "", // filled below from a seeded generator
+    random: "", // filled below from a seeded generator
   };
   inputs.random = fc.sample(fc.string({ unit: "binary", minLength: N, maxLength: N }), { seed: SEED, numRuns: 1 })[0] ?? "";
 

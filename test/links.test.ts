@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseLinkPatterns } from "../src/config.js";
 import type { LinkOptions } from "../src/links.js";
-import { MAX_URL_LENGTH, consoleUrl, findHistoryLinks, isRecognizedHost, parseHistoryLink } from "../src/links.js";
+import { consoleUrl, findHistoryLinks, isRecognizedHost, MAX_URL_LENGTH, parseHistoryLink } from "../src/links.js";
 
 const options: LinkOptions = { apiBaseUrl: "https://vpcsourcedeploy.apigw.ntruss.com/api/v1", extraPatterns: [] };
 const fakeApi: LinkOptions = { apiBaseUrl: "http://127.0.0.1:38211/api/v1", extraPatterns: [] };
@@ -209,9 +209,7 @@ describe("findHistoryLinks", () => {
 
   it("undoes Slack's &amp; escaping inside a link", () => {
     const text = "<https://console.ncloud.com/x?projectId=41027&amp;historyId=903344>";
-    expect(findHistoryLinks(text, options)).toEqual([
-      { url: "https://console.ncloud.com/x?projectId=41027&historyId=903344", ...ref },
-    ]);
+    expect(findHistoryLinks(text, options)).toEqual([{ url: "https://console.ncloud.com/x?projectId=41027&historyId=903344", ...ref }]);
   });
 
   it("strips punctuation and brackets around a bare URL", () => {

@@ -19,7 +19,12 @@ describe("describeError", () => {
     const error = new SourceDeployError(
       "unavailable",
       "SourceDeploy is unavailable (HTTP 503)",
-      { status: 503, attempts: 3, upstream: { errorCode: "900", message: "Service Unavailable", details: "raw details" }, resource: { projectId: "1" } },
+      {
+        status: 503,
+        attempts: 3,
+        upstream: { errorCode: "900", message: "Service Unavailable", details: "raw details" },
+        resource: { projectId: "1" },
+      },
       { cause: new Error("socket hang up") },
     );
     expect(describeError(error)).toStrictEqual({
@@ -39,9 +44,17 @@ describe("describeError", () => {
   });
 
   it("gives the Slack error code of a Slack Web API platform error, not its response", () => {
-    const error = new webApi.WebAPIPlatformError({ ok: false, error: "channel_not_found", response_metadata: { messages: ["raw response detail"] } });
+    const error = new webApi.WebAPIPlatformError({
+      ok: false,
+      error: "channel_not_found",
+      response_metadata: { messages: ["raw response detail"] },
+    });
     const described = describeError(error);
-    expect(described).toMatchObject({ code: "slack_webapi_platform_error", slackError: "channel_not_found", message: "An API error occurred: channel_not_found" });
+    expect(described).toMatchObject({
+      code: "slack_webapi_platform_error",
+      slackError: "channel_not_found",
+      message: "An API error occurred: channel_not_found",
+    });
     expect(JSON.stringify(described)).not.toContain("raw response detail");
   });
 
@@ -62,7 +75,11 @@ describe("describeError", () => {
     expect(described).toMatchObject({ name: "TypeError", code: "ECONNRESET" });
     expect(described.message.startsWith("boom y")).toBe(true);
     expect(described.message.length).toBeLessThan(400);
-    expect(Object.keys(described).filter((k) => described[k as keyof typeof described] !== undefined).sort()).toEqual(["code", "message", "name"]);
+    expect(
+      Object.keys(described)
+        .filter((k) => described[k as keyof typeof described] !== undefined)
+        .sort(),
+    ).toEqual(["code", "message", "name"]);
   });
 
   it("describes values that are not Errors", () => {
@@ -76,11 +93,21 @@ describe("describeError", () => {
 describe("the logger's err field", () => {
   it("writes the description of the error, never its stack or cause", () => {
     const { logger, lines } = capturingLogger();
-    const error = new SourceDeployError("timeout", "SourceDeploy did not answer within 10 ms", { attempts: 2 }, { cause: new Error("inner cause") });
+    const error = new SourceDeployError(
+      "timeout",
+      "SourceDeploy did not answer within 10 ms",
+      { attempts: 2 },
+      { cause: new Error("inner cause") },
+    );
     logger.warn({ err: error, projectId: "1" }, "lookup failed");
     const [line] = lines();
     expect(line).toMatchObject({ level: "warn", msg: "lookup failed", projectId: "1" });
-    expect(line!.err).toStrictEqual({ name: "SourceDeployError", code: "timeout", message: "SourceDeploy did not answer within 10 ms", attempts: 2 });
+    expect(line!.err).toStrictEqual({
+      name: "SourceDeployError",
+      code: "timeout",
+      message: "SourceDeploy did not answer within 10 ms",
+      attempts: 2,
+    });
   });
 
   it("describes a thrown value that is not an Error", () => {
@@ -92,14 +119,25 @@ describe("the logger's err field", () => {
   it("scrubs a secret that an error's message or upstream message contains", () => {
     const { logger, raw, lines } = capturingLogger();
     logger.warn({ err: new Error(`request failed with token=${SECRET}`) }, "slack respond failed");
-    logger.warn({ err: new SourceDeployError("invalid_request", "rejected", { upstream: { message: `echo ${SECRET}` } }) }, "lookup failed");
+    logger.warn(
+      { err: new SourceDeployError("invalid_request", "rejected", { upstream: { message: `echo ${SECRET}` } }) },
+      "lookup failed",
+    );
     expect(raw.join("")).not.toContain(SECRET);
-    expect(lines().map((l) => l.err)).toMatchObject([{ message: "request failed with token=[redacted]" }, { upstreamMessage: "echo [redacted]" }]);
+    expect(lines().map((l) => l.err)).toMatchObject([
+      { message: "request failed with token=[redacted]" },
+      { upstreamMessage: "echo [redacted]" },
+    ]);
   });
 
   it("receives the Errors Bolt passes to its logger", () => {
     const { logger, lines } = capturingLogger();
     boltLogger(logger).error("An unhandled error occurred", new webApi.WebAPIPlatformError({ ok: false, error: "invalid_auth" }));
-    expect(lines()[0]).toMatchObject({ level: "error", component: "bolt", msg: "An unhandled error occurred", err: { slackError: "invalid_auth" } });
+    expect(lines()[0]).toMatchObject({
+      level: "error",
+      component: "bolt",
+      msg: "An unhandled error occurred",
+      err: { slackError: "invalid_auth" },
+    });
   });
 });

@@ -45,7 +45,10 @@ export const OPEN_POLICY: AccessPolicy = { defaultDecision: "allow", rules: [] }
 
 const MAX_POLICY_BYTES = 1024 * 1024;
 const slackId = (prefix: string, what: string) =>
-  z.string().trim().regex(new RegExp(`^[${prefix}][A-Z0-9]{2,30}$`), `must be a Slack ${what} id like ${prefix[0]}0123ABCD`);
+  z
+    .string()
+    .trim()
+    .regex(new RegExp(`^[${prefix}][A-Z0-9]{2,30}$`), `must be a Slack ${what} id like ${prefix[0]}0123ABCD`);
 
 const projectEntry = z.union([
   z.number().int().nonnegative().transform(String),
@@ -95,7 +98,6 @@ export function parseAccessPolicy(document: unknown): AccessPolicy {
   return { teams: teams ? new Set(teams) : undefined, defaultDecision: parsed.data.default, rules: rules.map(compileRule) };
 }
 
-
 /** Reads a YAML or JSON policy file (YAML is a superset of JSON); the parser loads only when needed. */
 export async function loadAccessPolicy(path: string): Promise<AccessPolicy> {
   let text: string;
@@ -123,7 +125,8 @@ export function isTeamAllowed(policy: AccessPolicy, installingTeam: string | und
 
 function matchingRules(policy: AccessPolicy, asker: Asker): Rule[] {
   return policy.rules.filter(
-    (rule) => (asker.channelId !== undefined && rule.channels.has(asker.channelId)) || (asker.userId !== undefined && rule.users.has(asker.userId)),
+    (rule) =>
+      (asker.channelId !== undefined && rule.channels.has(asker.channelId)) || (asker.userId !== undefined && rule.users.has(asker.userId)),
   );
 }
 

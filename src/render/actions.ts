@@ -104,7 +104,9 @@ export function decodeTargetsPageRef(value: string): TargetsPageRef | undefined 
 
 /** Fills `{projectId}` / `{historyId}` in the console template; undefined if the result is no http(s) URL. */
 export function consoleUrl(template: string, ref: HistoryRef): string | undefined {
-  const url = template.replaceAll("{projectId}", encodeURIComponent(ref.projectId)).replaceAll("{historyId}", encodeURIComponent(ref.historyId));
+  const url = template
+    .replaceAll("{projectId}", encodeURIComponent(ref.projectId))
+    .replaceAll("{historyId}", encodeURIComponent(ref.historyId));
   if (url.length > 3000 || !URL.canParse(url)) return undefined;
   return /^https?:$/.test(new URL(url).protocol) ? url : undefined;
 }

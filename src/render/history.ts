@@ -1,27 +1,20 @@
 /** The detail message and the compact unfurl of one deployment history. */
 import type { History, NamedRef } from "../sourcedeploy/model.js";
 import { STEP_NAMES, type StepName } from "../sourcedeploy/model.js";
+import { ACTION_OPEN_CONSOLE, ACTION_REFRESH, ACTION_SHARE, ACTION_SHOW_TARGETS, consoleUrl, encodeHistoryRef } from "./actions.js";
 import {
-  ACTION_OPEN_CONSOLE,
-  ACTION_REFRESH,
-  ACTION_SHARE,
-  ACTION_SHOW_TARGETS,
-  consoleUrl,
-  encodeHistoryRef,
-} from "./actions.js";
-import {
-  LIMITS,
   actions,
+  type Block,
+  type Button,
   button,
   context,
   divider,
   fieldsSection,
   header,
+  LIMITS,
+  type Message,
   section,
   totalTextLength,
-  type Block,
-  type Button,
-  type Message,
 } from "./blocks.js";
 import { clampMrkdwn, mrkdwn, plain } from "./escape.js";
 import type { Catalogue } from "./i18n.js";
@@ -37,8 +30,8 @@ import {
   type TargetContext,
   type TargetPlan,
 } from "./targets.js";
-import { computeTimeline, timelineText } from "./timeline.js";
 import { agoToken, dateToken, formatDuration, isValidDate } from "./time.js";
+import { computeTimeline, timelineText } from "./timeline.js";
 
 const NAME_MAX = 150;
 const FILE_MAX = 300;
@@ -136,13 +129,18 @@ function factFields(history: History, options: RenderOptions, c: Catalogue): str
     field(c.field.project, ref(history.project, c)),
     field(c.field.stage, ref(history.stage, c)),
     field(c.field.scenario, ref(history.scenario, c)),
-    field(c.field.executor, history.executor === undefined || history.executor.trim() === "" ? c.notYet : mrkdwn(history.executor, NAME_MAX)),
+    field(
+      c.field.executor,
+      history.executor === undefined || history.executor.trim() === "" ? c.notYet : mrkdwn(history.executor, NAME_MAX),
+    ),
     field(c.field.type, `${c.deploymentType[history.type]}${rawType}`),
     strategy === undefined ? undefined : field(c.field.strategy, mrkdwn(strategy, 60)),
     field(c.field.start, when(history.startTime)),
     field(c.field.end, when(history.endTime)),
     time === undefined ? undefined : field(time.label, time.value),
-    file === undefined ? undefined : field(c.field.file, `${mrkdwn(file.name, FILE_MAX)}${file.type === undefined ? "" : ` (${mrkdwn(file.type, 60)})`}`),
+    file === undefined
+      ? undefined
+      : field(c.field.file, `${mrkdwn(file.name, FILE_MAX)}${file.type === undefined ? "" : ` (${mrkdwn(file.type, 60)})`}`),
     autoScalingGroup === undefined
       ? undefined
       : field(c.field.autoScalingGroup, ref({ id: autoScalingGroup.no ?? "", name: autoScalingGroup.name ?? "" }, c)),
@@ -167,7 +165,9 @@ export function singleSteps(history: History): StepName[] {
 function targetsSummary(history: History, ctx: TargetContext): string {
   const c = ctx.c;
   if (history.targetShape === "single") {
-    return history.steps === undefined ? `*${c.stepsHeading}*\n${c.noTargets}` : `*${c.stepsHeading}*\n${stepsLine(history.steps, singleSteps(history), ctx)}`;
+    return history.steps === undefined
+      ? `*${c.stepsHeading}*\n${c.noTargets}`
+      : `*${c.stepsHeading}*\n${stepsLine(history.steps, singleSteps(history), ctx)}`;
   }
   const total = history.targets.length;
   if (total === 0) return `*${c.targetsHeading(0)}*\n${c.noTargets}`;
@@ -199,7 +199,11 @@ function summaryText(history: History, options: RenderOptions, c: Catalogue): st
   return clampMrkdwn(c.summaryText(mrkdwn(titleOf(history, options, c), 200), whereOf(history, c), executor), LIMITS.messageText);
 }
 
-function targetBlocks(history: History, ctx: TargetContext, budget: { blocks: number; chars: number }): { blocks: Block[]; plan: TargetPlan } {
+function targetBlocks(
+  history: History,
+  ctx: TargetContext,
+  budget: { blocks: number; chars: number },
+): { blocks: Block[]; plan: TargetPlan } {
   if (history.targetShape === "single") return { blocks: [], plan: { sections: [], shown: 0, leftOut: [], leftOutTotal: 0 } };
   const plan = planTargets(history.targets, ctx, budget);
   const blocks: Block[] = plan.sections.map((text) => section(text));

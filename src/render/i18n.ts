@@ -4,8 +4,8 @@
  * strings write a literal `<` as `&lt;`; `help.examples` commands are plain and escaped when rendered.
  */
 import type { Locale } from "../config.js";
-import type { DeploymentType, KnownHistoryStatus, KnownStepStatus, KnownTargetStatus, StepName } from "../sourcedeploy/model.js";
 import type { SourceDeployErrorCode } from "../sourcedeploy/errors.js";
+import type { DeploymentType, KnownHistoryStatus, KnownStepStatus, KnownTargetStatus, StepName } from "../sourcedeploy/model.js";
 
 export interface DurationUnits {
   d: string;
@@ -245,7 +245,8 @@ const en: Catalogue = {
       ["/deploy-history projects [filter]", "projects and their ids"],
       ["/deploy-history help", "this help"],
     ],
-    mention: "In a channel, mention the bot with the same words, e.g. `@deploy-history shop-api latest`. Pasted history links are previewed automatically.",
+    mention:
+      "In a channel, mention the bot with the same words, e.g. `@deploy-history shop-api latest`. Pasted history links are previewed automatically.",
   },
   usage: {
     text: "Sorry, I didn't understand that.",
@@ -407,7 +408,8 @@ const ko: Catalogue = {
       ["/deploy-history projects [filter]", "프로젝트와 ID 목록"],
       ["/deploy-history help", "이 도움말"],
     ],
-    mention: "채널에서는 같은 말로 봇을 멘션하세요. 예: `@deploy-history shop-api latest`. 배포 이력 링크를 붙여 넣으면 자동으로 미리 보기가 표시됩니다.",
+    mention:
+      "채널에서는 같은 말로 봇을 멘션하세요. 예: `@deploy-history shop-api latest`. 배포 이력 링크를 붙여 넣으면 자동으로 미리 보기가 표시됩니다.",
   },
   usage: {
     text: "요청을 이해하지 못했습니다.",
@@ -440,7 +442,8 @@ const ko: Catalogue = {
   projects: {
     heading: (filter) => (filter === undefined ? "SourceDeploy 프로젝트" : `“${filter}”와(과) 일치하는 SourceDeploy 프로젝트`),
     text: (count) => `SourceDeploy 프로젝트 ${count}개`,
-    empty: (filter) => (filter === undefined ? "아직 SourceDeploy 프로젝트가 없습니다." : `“${filter}”와(과) 일치하는 프로젝트가 없습니다.`),
+    empty: (filter) =>
+      filter === undefined ? "아직 SourceDeploy 프로젝트가 없습니다." : `“${filter}”와(과) 일치하는 프로젝트가 없습니다.`,
     more: (count) => `…외 ${count}개. \`/deploy-history projects &lt;filter&gt;\`로 범위를 좁혀 보세요.`,
     line: (name, id) => `*${name}* · ID \`${id}\``,
     notFound: (name) => `“${name}” 프로젝트가 없습니다. \`/deploy-history projects\`로 전체 목록을 확인하세요.`,

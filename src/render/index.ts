@@ -1,10 +1,7 @@
-export type { LiveNote, RenderOptions } from "./options.js";
-export type { Block, Button, Message, ModalView } from "./blocks.js";
-export { LIMITS } from "./blocks.js";
 export {
   ACTION_DETAILS_PATTERN,
-  ACTION_IDS,
   ACTION_DETAILS_PREFIX,
+  ACTION_IDS,
   ACTION_OPEN_CONSOLE,
   ACTION_PROJECT_HISTORIES_PATTERN,
   ACTION_PROJECT_HISTORIES_PREFIX,
@@ -13,7 +10,6 @@ export {
   ACTION_SHOW_TARGETS,
   ACTION_TARGETS_NEXT,
   ACTION_TARGETS_PREVIOUS,
-  TARGETS_MODAL_CALLBACK_ID,
   consoleUrl,
   decodeHistoryRef,
   decodeProjectRef,
@@ -22,15 +18,15 @@ export {
   encodeProjectRef,
   encodeTargetsPageRef,
   type HistoryRef,
+  TARGETS_MODAL_CALLBACK_ID,
   type TargetsPageRef,
 } from "./actions.js";
+export type { Block, Button, Message, ModalView } from "./blocks.js";
+export { LIMITS } from "./blocks.js";
 export { escapeMrkdwn, mrkdwn, plain } from "./escape.js";
-export { messages, type Catalogue } from "./i18n.js";
-export { historyStatus, targetStatus, stepStatus, type StatusInfo } from "./status.js";
 export { renderHistory, renderUnfurl } from "./history.js";
-export { computeTimeline, timelineText, type Timeline, type TimelineEntry, type TimelineStep } from "./timeline.js";
-export { renderHistoryList, newestFirst } from "./list.js";
-export { renderTargetsModal, pageCount, TARGETS_PER_PAGE } from "./modal.js";
+export { type Catalogue, messages } from "./i18n.js";
+export { newestFirst, renderHistoryList } from "./list.js";
 export {
   renderAccessDenied,
   renderAmbiguousProject,
@@ -41,3 +37,7 @@ export {
   renderUsageError,
   type UsageErrorReason,
 } from "./messages.js";
+export { pageCount, renderTargetsModal, TARGETS_PER_PAGE } from "./modal.js";
+export type { LiveNote, RenderOptions } from "./options.js";
+export { historyStatus, type StatusInfo, stepStatus, targetStatus } from "./status.js";
+export { computeTimeline, type Timeline, type TimelineEntry, type TimelineStep, timelineText } from "./timeline.js";

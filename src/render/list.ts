@@ -1,10 +1,10 @@
 /** Recent histories of one project, newest first, each with a "Details" button. */
 import type { HistorySummary, Project } from "../sourcedeploy/model.js";
 import { ACTION_DETAILS_PREFIX, encodeHistoryRef } from "./actions.js";
-import { LIMITS, button, context, header, section, totalTextLength, type Block, type Message } from "./blocks.js";
+import { type Block, button, context, header, LIMITS, type Message, section, totalTextLength } from "./blocks.js";
 import { clampMrkdwn, mrkdwn, plain } from "./escape.js";
-import { messages, type Catalogue } from "./i18n.js";
 import { withDemo } from "./history.js";
+import { type Catalogue, messages } from "./i18n.js";
 import type { RenderOptions } from "./options.js";
 import { historyStatus } from "./status.js";
 import { dateToken, isValidDate } from "./time.js";

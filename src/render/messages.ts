@@ -2,10 +2,10 @@
 import { isSourceDeployError } from "../sourcedeploy/errors.js";
 import type { Project } from "../sourcedeploy/model.js";
 import { ACTION_PROJECT_HISTORIES_PREFIX, encodeProjectRef } from "./actions.js";
-import { LIMITS, button, context, header, section, totalTextLength, type Block, type Message } from "./blocks.js";
+import { type Block, button, context, header, LIMITS, type Message, section, totalTextLength } from "./blocks.js";
 import { clampMrkdwn, escapeMrkdwn, mrkdwn, plain } from "./escape.js";
-import { messages, type Catalogue } from "./i18n.js";
 import { withDemo } from "./history.js";
+import { type Catalogue, messages } from "./i18n.js";
 import type { RenderOptions } from "./options.js";
 
 export type UsageErrorReason = "unrecognized" | "bad_history_id" | "too_long";
@@ -49,7 +49,8 @@ export function renderError(error: unknown, options: RenderOptions): Message {
 function projectBlock(project: Project, index: number, c: Catalogue): Block {
   const value = encodeProjectRef(project.id);
   const name = project.name.trim() === "" ? c.unnamed : mrkdwn(project.name, 150);
-  const action = value === undefined ? undefined : button(c.button.recentHistories, `${ACTION_PROJECT_HISTORIES_PREFIX}${index}`, { value });
+  const action =
+    value === undefined ? undefined : button(c.button.recentHistories, `${ACTION_PROJECT_HISTORIES_PREFIX}${index}`, { value });
   return section(c.projects.line(name, mrkdwn(project.id, 40)), action);
 }
 
@@ -70,7 +71,8 @@ function projectBlocks(projects: readonly Project[], fixed: readonly Block[], c:
 export function renderProjectList(projects: readonly Project[], filter: string | undefined, options: RenderOptions): Message {
   const c = messages(options.locale);
   const wanted = filter === undefined || filter.trim() === "" ? undefined : filter.trim();
-  if (projects.length === 0) return notice(`🔍 ${c.projects.empty(wanted === undefined ? undefined : mrkdwn(wanted, INPUT_ECHO_MAX))}`, options, c);
+  if (projects.length === 0)
+    return notice(`🔍 ${c.projects.empty(wanted === undefined ? undefined : mrkdwn(wanted, INPUT_ECHO_MAX))}`, options, c);
   const head = header(c.projects.heading(wanted === undefined ? undefined : plain(wanted, 60)));
   const fixed = withDemo([head], options, c);
   const blocks = [head, ...projectBlocks(projects, fixed, c)];

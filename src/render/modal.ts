@@ -3,13 +3,8 @@
  * number of targets so a page is computed from the history alone, in original order.
  */
 import type { History } from "../sourcedeploy/model.js";
-import {
-  ACTION_TARGETS_NEXT,
-  ACTION_TARGETS_PREVIOUS,
-  TARGETS_MODAL_CALLBACK_ID,
-  encodeTargetsPageRef,
-} from "./actions.js";
-import { LIMITS, actions, button, context, divider, plainText, section, type Block, type Button, type ModalView } from "./blocks.js";
+import { ACTION_TARGETS_NEXT, ACTION_TARGETS_PREVIOUS, encodeTargetsPageRef, TARGETS_MODAL_CALLBACK_ID } from "./actions.js";
+import { actions, type Block, type Button, button, context, divider, LIMITS, type ModalView, plainText, section } from "./blocks.js";
 import { mrkdwn } from "./escape.js";
 import { singleSteps, titleOf, whereOf, withDemo } from "./history.js";
 import type { RenderOptions } from "./options.js";
@@ -51,7 +46,9 @@ export function renderTargetsModal(history: History, page: number, options: Rend
   const c = ctx.c;
   const pages = pageCount(history);
   const current = Number.isInteger(page) ? Math.min(Math.max(page, 0), pages - 1) : 0;
-  const heading = section(`*${mrkdwn(c.modal.heading(titleOf(history, options, c), history.targets.length), 300)}*\n${whereOf(history, c)}`);
+  const heading = section(
+    `*${mrkdwn(c.modal.heading(titleOf(history, options, c), history.targets.length), 300)}*\n${whereOf(history, c)}`,
+  );
 
   let body: Block[];
   if (history.targetShape === "single") {
@@ -67,7 +64,8 @@ export function renderTargetsModal(history: History, page: number, options: Rend
     ];
   }
   const nav = pageButtons(history, current, pages, options);
-  const footer: Block[] = pages > 1 ? [context([c.modal.page(current + 1, pages)]), ...(nav.length > 0 ? [actions("targets_pages", nav)] : [])] : [];
+  const footer: Block[] =
+    pages > 1 ? [context([c.modal.page(current + 1, pages)]), ...(nav.length > 0 ? [actions("targets_pages", nav)] : [])] : [];
   return {
     type: "modal",
     callback_id: TARGETS_MODAL_CALLBACK_ID,

@@ -11,7 +11,7 @@ import {
   type KnownTargetStatus,
   type Step,
 } from "../sourcedeploy/model.js";
-import { messages, type Catalogue } from "./i18n.js";
+import { type Catalogue, messages } from "./i18n.js";
 
 export const RANK = { problem: 0, running: 1, waiting: 2, done: 3 } as const;
 export type Rank = (typeof RANK)[keyof typeof RANK];

@@ -4,11 +4,11 @@
  * targets: only the targets that are shown are rendered.
  */
 import type { Locale } from "../config.js";
-import { STEP_NAMES, TARGET_STATUSES, type ServerTarget, type StepName, type Steps } from "../sourcedeploy/model.js";
-import { mrkdwn } from "./escape.js";
-import { messages, type Catalogue } from "./i18n.js";
+import { type ServerTarget, STEP_NAMES, type StepName, type Steps, TARGET_STATUSES } from "../sourcedeploy/model.js";
 import { LIMITS } from "./blocks.js";
-import { NEUTRAL_EMOJI, RANK, stepStatus, targetStatus, type StatusInfo } from "./status.js";
+import { mrkdwn } from "./escape.js";
+import { type Catalogue, messages } from "./i18n.js";
+import { NEUTRAL_EMOJI, RANK, type StatusInfo, stepStatus, targetStatus } from "./status.js";
 import { isValidDate, timeToken } from "./time.js";
 
 /** With at most this many targets, each gets its own section (if the budget allows). */
@@ -88,7 +88,9 @@ export function countByEmoji(targets: readonly ServerTarget[]): EmojiCount[] {
     entry.count += 1;
     counts.set(info.emoji, entry);
   }
-  return [...counts.entries()].sort((a, b) => b[1].count - a[1].count || a[1].rank - b[1].rank).map(([emoji, { count }]) => ({ emoji, count }));
+  return [...counts.entries()]
+    .sort((a, b) => b[1].count - a[1].count || a[1].rank - b[1].rank)
+    .map(([emoji, { count }]) => ({ emoji, count }));
 }
 
 export interface TargetBudget {

@@ -2,9 +2,10 @@
  * Times as Slack date tokens (each viewer sees their own zone) with a fallback in the configured
  * zone, and short localized durations ("2m 3s" / "2분 3초").
  */
+
+import { tz } from "@date-fns/tz";
 import { differenceInSeconds } from "date-fns/differenceInSeconds";
 import { format } from "date-fns/format";
-import { tz } from "@date-fns/tz";
 import { LRUCache } from "lru-cache";
 import type { Catalogue } from "./i18n.js";
 
@@ -68,7 +69,12 @@ export function formatSeconds(seconds: number, catalogue: Catalogue): string {
   let rest = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
   const u = catalogue.durationUnits;
   const parts: string[] = [];
-  for (const [size, unit] of [[86_400, u.d], [3_600, u.h], [60, u.m], [1, u.s]] as const) {
+  for (const [size, unit] of [
+    [86_400, u.d],
+    [3_600, u.h],
+    [60, u.m],
+    [1, u.s],
+  ] as const) {
     const amount = Math.floor(rest / size);
     rest -= amount * size;
     if (amount > 0) parts.push(`${amount}${unit}`);

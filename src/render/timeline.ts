@@ -2,10 +2,10 @@
  * How long each server target spent in each step of a finished deployment, slowest target first.
  * The API reports only when each step started, so durations are derived from start times.
  */
-import { STEP_NAMES, type History, type ServerTarget, type StepName } from "../sourcedeploy/model.js";
+import { type History, type ServerTarget, STEP_NAMES, type StepName } from "../sourcedeploy/model.js";
 import { mrkdwn } from "./escape.js";
 import type { Catalogue } from "./i18n.js";
-import { isValidDate, formatSeconds } from "./time.js";
+import { formatSeconds, isValidDate } from "./time.js";
 
 /** At most this many targets are listed. */
 export const TIMELINE_LINES = 10;
@@ -118,7 +118,9 @@ export function computeTimeline(history: History): Timeline {
 function entryLine(entry: TimelineEntry, slow: boolean, c: Catalogue): string {
   const name = entry.target.name.trim() === "" ? c.unnamed : mrkdwn(entry.target.name, NAME_MAX);
   const total = entry.totalSeconds === undefined ? undefined : formatSeconds(entry.totalSeconds, c);
-  const steps = entry.steps.map((s) => c.timeline.step(c.stepName[s.name], s.seconds === undefined ? undefined : formatSeconds(s.seconds, c)));
+  const steps = entry.steps.map((s) =>
+    c.timeline.step(c.stepName[s.name], s.seconds === undefined ? undefined : formatSeconds(s.seconds, c)),
+  );
   return c.timeline.line(slow ? `${c.timeline.slowMark} ${name}` : name, total, steps);
 }
 

@@ -4,18 +4,18 @@
  * thin; everything they need comes from the ListenerContext.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { App, webApi, type CustomRoute } from "@slack/bolt";
+import { App, type CustomRoute, webApi } from "@slack/bolt";
 import { LRUCache } from "lru-cache";
+import type { AccessPolicy } from "../access/policy.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { SourceDeploySource } from "../sourcedeploy/index.js";
 import { boltLogger } from "./bolt-logger.js";
-import type { AccessPolicy } from "../access/policy.js";
 import { createListenerContext } from "./context.js";
 import { registerListeners } from "./listeners/index.js";
-import { quietWebLogger, slackApiUrl } from "./slack-api.js";
 import { slackErrorCode } from "./safely.js";
-import { slackMode, type SlackMode } from "./setup-check.js";
+import { type SlackMode, slackMode } from "./setup-check.js";
+import { quietWebLogger, slackApiUrl } from "./slack-api.js";
 
 export interface RunningSlackApp {
   mode: SlackMode;
@@ -26,7 +26,12 @@ export interface RunningSlackApp {
   stop(graceMs: number): Promise<void>;
 }
 
-export async function startSlackApp(config: Config, source: SourceDeploySource, policy: AccessPolicy, logger: Logger): Promise<RunningSlackApp> {
+export async function startSlackApp(
+  config: Config,
+  source: SourceDeploySource,
+  policy: AccessPolicy,
+  logger: Logger,
+): Promise<RunningSlackApp> {
   const mode = slackMode(config);
   const inFlight = new Set<Promise<unknown>>();
   const startedAt = Date.now();
@@ -94,7 +99,15 @@ export async function startSlackApp(config: Config, source: SourceDeploySource, 
   await startReceiver(app, mode, port);
 
   const ready = installingTeam.then((team) => {
-    logger.info({ installingTeam: team, teams: policy.teams ? [...policy.teams] : "installing workspace only", rules: policy.rules.length, default: policy.defaultDecision }, "access policy");
+    logger.info(
+      {
+        installingTeam: team,
+        teams: policy.teams ? [...policy.teams] : "installing workspace only",
+        rules: policy.rules.length,
+        default: policy.defaultDecision,
+      },
+      "access policy",
+    );
   });
   return {
     mode,
@@ -123,12 +136,18 @@ async function startReceiver(app: App, mode: SlackMode, port: number): Promise<v
 
 /** The workspace the bot token belongs to; requests from other workspaces are refused by default. */
 async function installingWorkspace(config: Config): Promise<string | undefined> {
-  const client = new webApi.WebClient(config.slack.botToken, { slackApiUrl: slackApiUrl(config), retryConfig: { retries: 2 }, logger: quietWebLogger });
+  const client = new webApi.WebClient(config.slack.botToken, {
+    slackApiUrl: slackApiUrl(config),
+    retryConfig: { retries: 2 },
+    logger: quietWebLogger,
+  });
   try {
     return (await client.auth.test()).team_id;
   } catch (error) {
     const code = slackErrorCode(error);
-    const reason = code ? `Slack rejected SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token again` : "cannot reach the Slack Web API";
+    const reason = code
+      ? `Slack rejected SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token again`
+      : "cannot reach the Slack Web API";
     throw new Error(reason, { cause: error });
   }
 }
@@ -154,7 +173,12 @@ function dropRetriedEvents(logger: Logger) {
 
 /** What a request was, for the "request handled" line: a command, an event type or an interaction type. */
 function requestKind(body: unknown): { kind: string; eventId?: string } {
-  const { command, type, event, event_id: eventId } = body as { command?: unknown; type?: unknown; event?: { type?: unknown }; event_id?: unknown };
+  const {
+    command,
+    type,
+    event,
+    event_id: eventId,
+  } = body as { command?: unknown; type?: unknown; event?: { type?: unknown }; event_id?: unknown };
   if (typeof command === "string") return { kind: "command" };
   if (type === "event_callback") return { kind: `event ${String(event?.type)}`, ...(typeof eventId === "string" ? { eventId } : {}) };
   return { kind: String(type) };

@@ -1,5 +1,5 @@
 /** What every listener needs, built once at start-up. */
-import { decide, isRestricted, isTeamAllowed, type AccessPolicy, type Asker } from "../access/policy.js";
+import { type AccessPolicy, type Asker, decide, isRestricted, isTeamAllowed } from "../access/policy.js";
 import type { AnswerContext, ProjectAccess } from "../answer.js";
 import type { Config } from "../config.js";
 import type { LinkOptions } from "../links.js";

@@ -10,10 +10,10 @@
 import { webApi } from "@slack/bolt";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
-import { renderHistory, renderUnfurl, type Message, type RenderOptions } from "../render/index.js";
+import { type Message, type RenderOptions, renderHistory, renderUnfurl } from "../render/index.js";
 import type { LiveNote } from "../render/options.js";
-import { isTerminalHistoryStatus, type History, type SourceDeployApi } from "../sourcedeploy/model.js";
-import { MemoryWatchStore, Watcher, type DeliveryResult, type MessageLocation, type PollState, type Watch } from "../watch/index.js";
+import { type History, isTerminalHistoryStatus, type SourceDeployApi } from "../sourcedeploy/model.js";
+import { type DeliveryResult, MemoryWatchStore, type MessageLocation, type PollState, type Watch, Watcher } from "../watch/index.js";
 import { postToResponseUrl } from "./response-url.js";
 import { slackErrorCode } from "./safely.js";
 import { quietWebLogger, slackApiUrl } from "./slack-api.js";
@@ -44,7 +44,15 @@ export function responseUrlLocation(url: string, now = Date.now()): MessageLocat
 }
 
 /** Slack errors after which a message can never be edited again. */
-const GONE = new Set(["message_not_found", "channel_not_found", "cant_update_message", "cannot_unfurl_url", "is_archived", "not_in_channel", "msg_too_long_to_update"]);
+const GONE = new Set([
+  "message_not_found",
+  "channel_not_found",
+  "cant_update_message",
+  "cannot_unfurl_url",
+  "is_archived",
+  "not_in_channel",
+  "msg_too_long_to_update",
+]);
 
 function liveNote(state: PollState, location: MessageLocation): LiveNote | undefined {
   switch (state.kind) {
@@ -60,9 +68,19 @@ function liveNote(state: PollState, location: MessageLocation): LiveNote | undef
   }
 }
 
-export function createLiveUpdates(config: Config, api: SourceDeployApi, renderOptions: (extra?: Partial<RenderOptions>) => RenderOptions, logger: Logger): LiveUpdates {
+export function createLiveUpdates(
+  config: Config,
+  api: SourceDeployApi,
+  renderOptions: (extra?: Partial<RenderOptions>) => RenderOptions,
+  logger: Logger,
+): LiveUpdates {
   const log = logger.child({ component: "live" });
-  const web = new webApi.WebClient(config.slack.botToken, { slackApiUrl: slackApiUrl(config), rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logger: quietWebLogger });
+  const web = new webApi.WebClient(config.slack.botToken, {
+    slackApiUrl: slackApiUrl(config),
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    logger: quietWebLogger,
+  });
 
   const drawNow = (history: History, hints: LiveHints, live: LiveNote | undefined): Message => {
     const options = renderOptions({ shareButton: hints.shareButton, live });
@@ -107,7 +125,9 @@ export function createLiveUpdates(config: Config, api: SourceDeployApi, renderOp
       case "message":
         return callSlack("chat.update", () => web.chat.update({ channel: location.channel, ts: location.ts, text, blocks }));
       case "unfurl":
-        return callSlack("chat.unfurl", () => web.chat.unfurl({ channel: location.channel, ts: location.ts, unfurls: { [location.url]: { blocks } } }));
+        return callSlack("chat.unfurl", () =>
+          web.chat.unfurl({ channel: location.channel, ts: location.ts, unfurls: { [location.url]: { blocks } } }),
+        );
     }
   };
 
@@ -130,8 +150,18 @@ export function createLiveUpdates(config: Config, api: SourceDeployApi, renderOp
       if (isTerminalHistoryStatus(history.status)) return false;
       const watching = await store.forHistory(history.project.id, history.id);
       if (watching.some((w) => sameMessage(w.location, location))) return true;
-      const accepted = await watcher.watch({ projectId: history.project.id, historyId: history.id, location, hints: { ...hints }, initial: history });
-      if (!accepted) log.info({ projectId: history.project.id, historyId: history.id, location: location.kind }, "not following this message; it keeps its Refresh button");
+      const accepted = await watcher.watch({
+        projectId: history.project.id,
+        historyId: history.id,
+        location,
+        hints: { ...hints },
+        initial: history,
+      });
+      if (!accepted)
+        log.info(
+          { projectId: history.project.id, historyId: history.id, location: location.kind },
+          "not following this message; it keeps its Refresh button",
+        );
       return accepted;
     },
     stats: async () => ({ watches: await watcher.activeWatches(), loops: watcher.activeLoops() }),
@@ -141,7 +171,8 @@ export function createLiveUpdates(config: Config, api: SourceDeployApi, renderOp
 
 /** A Refresh on a message that is already followed must not add a second watch of it. */
 function sameMessage(a: MessageLocation, b: MessageLocation): boolean {
-  const identity = (l: MessageLocation) => (l.kind === "response_url" ? `url ${l.url}` : `${l.kind} ${l.channel} ${l.ts} ${l.kind === "unfurl" ? l.url : ""}`);
+  const identity = (l: MessageLocation) =>
+    l.kind === "response_url" ? `url ${l.url}` : `${l.kind} ${l.channel} ${l.ts} ${l.kind === "unfurl" ? l.url : ""}`;
   return identity(a) === identity(b);
 }
 

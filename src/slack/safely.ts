@@ -4,7 +4,12 @@
  */
 import type { Logger } from "../log.js";
 
-export async function sendSafely(logger: Logger, what: string, send: () => Promise<unknown>, fields: Record<string, unknown> = {}): Promise<boolean> {
+export async function sendSafely(
+  logger: Logger,
+  what: string,
+  send: () => Promise<unknown>,
+  fields: Record<string, unknown> = {},
+): Promise<boolean> {
   try {
     await send();
     return true;

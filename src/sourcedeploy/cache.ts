@@ -12,10 +12,10 @@
 import { LRUCache } from "lru-cache";
 import { SourceDeployError } from "./errors.js";
 import {
-  isTerminalHistoryStatus,
   type CallOptions,
   type History,
   type HistorySummary,
+  isTerminalHistoryStatus,
   type PageQuery,
   type Project,
   type ProjectQuery,

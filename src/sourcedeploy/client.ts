@@ -6,8 +6,8 @@
  * timing, without headers or secrets); the caller writes the warning, if the failure deserves one.
  */
 import { setTimeout as sleepFor } from "node:timers/promises";
-import { Pool, type Dispatcher } from "undici";
-import { silentLogger, type Logger } from "../log.js";
+import { type Dispatcher, Pool } from "undici";
+import { type Logger, silentLogger } from "../log.js";
 import { SourceDeployError, type SourceDeployErrorCode, type SourceDeployErrorDetails } from "./errors.js";
 import type { CallOptions, History, HistorySummary, PageQuery, Project, ProjectQuery, SourceDeployApi } from "./model.js";
 import { parseErrorBody, parseHistory, parseHistoryList, parseProjectList } from "./schemas.js";
@@ -131,7 +131,11 @@ export class SourceDeployClient implements SourceDeployApi {
   listHistories(projectId: string, query: PageQuery = {}, options?: CallOptions): Promise<HistorySummary[]> {
     return this.run("listHistories", options, () => {
       const p = validId("project", projectId);
-      return { pathAndQuery: `/project/${p}/history${queryString(pageParams(query))}`, resource: { projectId: p }, parse: parseHistoryList };
+      return {
+        pathAndQuery: `/project/${p}/history${queryString(pageParams(query))}`,
+        resource: { projectId: p },
+        parse: parseHistoryList,
+      };
     });
   }
 
@@ -179,7 +183,14 @@ export class SourceDeployClient implements SourceDeployApi {
       const wait = this.retryWait(response.failure, attempt, deadline);
       if (wait === undefined) return { outcome: response, attempts: attempt };
       this.logger.debug(
-        { event: "sourcedeploy.retry", operation: spec.operation, code: response.failure.code, status: response.failure.status, attempt, waitMs: Math.round(wait) },
+        {
+          event: "sourcedeploy.retry",
+          operation: spec.operation,
+          code: response.failure.code,
+          status: response.failure.status,
+          attempt,
+          waitMs: Math.round(wait),
+        },
         "retrying SourceDeploy call",
       );
       if (!(await this.pause(wait, signal))) return { outcome: { ok: false, failure: cancelled(spec.resource) }, attempts: attempt };
@@ -187,14 +198,23 @@ export class SourceDeployClient implements SourceDeployApi {
   }
 
   /** One request: resolves to the parsed JSON body of a 2xx response, or to the failure. */
-  private async attempt<T>(spec: CallSpec<T>, deadline: number, callerSignal: AbortSignal | undefined): Promise<Outcome<{ status: number; body: unknown }>> {
+  private async attempt<T>(
+    spec: CallSpec<T>,
+    deadline: number,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<Outcome<{ status: number; body: unknown }>> {
     const remaining = deadline - performance.now();
     if (remaining <= 0) return { ok: false, failure: timedOut(spec.resource, this.timeoutMs, false) };
     const timer = new AbortController();
     const timeout = setTimeout(() => timer.abort(), Math.min(this.attemptTimeoutMs, remaining));
     const signal = callerSignal ? AbortSignal.any([timer.signal, callerSignal]) : timer.signal;
     try {
-      const response = await this.pool.request({ method: "GET", path: spec.pathAndQuery, headers: this.headers(spec.pathAndQuery), signal });
+      const response = await this.pool.request({
+        method: "GET",
+        path: spec.pathAndQuery,
+        headers: this.headers(spec.pathAndQuery),
+        signal,
+      });
       return await this.readResponse(response, spec.resource);
     } catch (error) {
       if (callerSignal?.aborted) return { ok: false, failure: cancelled(spec.resource, error) };
@@ -209,10 +229,14 @@ export class SourceDeployClient implements SourceDeployApi {
     const { statusCode: status, headers, body } = response;
     if (status >= 200 && status < 300) {
       const bytes = await readCapped(body, headers, this.maxBodyBytes);
-      if (bytes === undefined) return { ok: false, failure: invalidResponse(`SourceDeploy returned a response larger than ${this.maxBodyBytes} bytes`, status) };
+      if (bytes === undefined)
+        return { ok: false, failure: invalidResponse(`SourceDeploy returned a response larger than ${this.maxBodyBytes} bytes`, status) };
       const json = parseJson(bytes);
       if (json === undefined) {
-        return { ok: false, failure: invalidResponse(`SourceDeploy returned a response that is not JSON (content-type ${contentType(headers)})`, status) };
+        return {
+          ok: false,
+          failure: invalidResponse(`SourceDeploy returned a response that is not JSON (content-type ${contentType(headers)})`, status),
+        };
       }
       return { ok: true, value: { status, body: json.value } };
     }
@@ -224,7 +248,13 @@ export class SourceDeployClient implements SourceDeployApi {
   }
 
   private headers(pathAndQuery: string): Record<string, string> {
-    const auth = signatureHeaders({ method: "GET", pathAndQuery, timestamp: this.now(), accessKey: this.accessKey, secretKey: this.secretKey });
+    const auth = signatureHeaders({
+      method: "GET",
+      pathAndQuery,
+      timestamp: this.now(),
+      accessKey: this.accessKey,
+      secretKey: this.secretKey,
+    });
     return {
       accept: "application/json",
       "user-agent": "deploy-history",
@@ -255,7 +285,10 @@ export class SourceDeployClient implements SourceDeployApi {
    * this line adds the call's path and timing for whoever turns debug on.
    */
   private logFailure(operation: Operation, error: SourceDeployError, path: string | undefined, started: number): void {
-    this.logger.debug({ event: "sourcedeploy.call_failed", operation, path, elapsedMs: Math.round(performance.now() - started), err: error }, "SourceDeploy call failed");
+    this.logger.debug(
+      { event: "sourcedeploy.call_failed", operation, path, elapsedMs: Math.round(performance.now() - started), err: error },
+      "SourceDeploy call failed",
+    );
   }
 }
 
@@ -331,7 +364,11 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
 
 // ---- responses --------------------------------------------------------------------------------
 
-async function readCapped(body: Dispatcher.ResponseData["body"], headers: Dispatcher.ResponseData["headers"], limit: number): Promise<Buffer | undefined> {
+async function readCapped(
+  body: Dispatcher.ResponseData["body"],
+  headers: Dispatcher.ResponseData["headers"],
+  limit: number,
+): Promise<Buffer | undefined> {
   const declared = Number(headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) return discard(body);
   const chunks: Buffer[] = [];
@@ -410,9 +447,15 @@ function statusFailure(status: number, upstream: Upstream | undefined, resource:
   if (status === 401) return { ...base, code: "auth_failed", message: "SourceDeploy rejected the API credentials (authentication failed)" };
   if (status === 403) return { ...base, code: "permission_denied", message: `The API key is not allowed to read SourceDeploy ${what}` };
   if (status === 404 || upstream?.errorCode === "300") return { ...base, code: "not_found", message: `SourceDeploy ${what} was not found` };
-  if (status === 429) return { ...base, code: "rate_limited", retryable: true, retryAfterMs, message: `SourceDeploy is rate limiting requests (${what})` };
+  if (status === 429)
+    return { ...base, code: "rate_limited", retryable: true, retryAfterMs, message: `SourceDeploy is rate limiting requests (${what})` };
   if (status >= 500) {
-    return { ...base, code: "unavailable", retryable: [502, 503, 504].includes(status), message: `SourceDeploy is unavailable (HTTP ${status})` };
+    return {
+      ...base,
+      code: "unavailable",
+      retryable: [502, 503, 504].includes(status),
+      message: `SourceDeploy is unavailable (HTTP ${status})`,
+    };
   }
   if (status >= 400) return { ...base, code: "invalid_request", message: `SourceDeploy rejected the request for ${what} (HTTP ${status})` };
   return { ...base, code: "invalid_response", message: `SourceDeploy answered with an unexpected HTTP ${status}` };
@@ -442,7 +485,12 @@ function networkFailure(error: unknown): Failure {
     return { code: "timeout", message: `SourceDeploy did not answer in time (${code})`, retryable: true, cause: error };
   }
   const reason = code ?? "network error";
-  return { code: "unavailable", message: `SourceDeploy could not be reached (${reason})`, retryable: code !== undefined && RETRYABLE_NETWORK_CODES.has(code), cause: error };
+  return {
+    code: "unavailable",
+    message: `SourceDeploy could not be reached (${reason})`,
+    retryable: code !== undefined && RETRYABLE_NETWORK_CODES.has(code),
+    cause: error,
+  };
 }
 
 function timedOut(resource: Resource, timeoutMs: number, retryable: boolean): Failure {

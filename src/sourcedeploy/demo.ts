@@ -12,8 +12,9 @@
  * Every body goes through the real parser on each call, so callers get fresh objects and the
  * demo exercises the same code as live data.
  */
-import { SourceDeployError } from "./errors.js";
+
 import { HISTORY_BODIES, HISTORY_LIST_BODIES, PROJECT_LIST } from "./demo-data.js";
+import { SourceDeployError } from "./errors.js";
 import type { CallOptions, History, HistorySummary, PageQuery, Project, ProjectQuery, SourceDeployApi } from "./model.js";
 import { parseHistory, parseHistoryList, parseProjectList } from "./schemas.js";
 
@@ -67,7 +68,8 @@ function newestFirst(list: HistorySummary[]): HistorySummary[] {
 function page<T>(list: T[], query: PageQuery): T[] {
   const pageNo = query.pageNo ?? 1;
   const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(pageNo) || pageNo < 1) throw new SourceDeployError("invalid_request", "pageNo must be a whole number of at least 1.");
+  if (!Number.isInteger(pageNo) || pageNo < 1)
+    throw new SourceDeployError("invalid_request", "pageNo must be a whole number of at least 1.");
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
     throw new SourceDeployError("invalid_request", `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
   }

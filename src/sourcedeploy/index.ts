@@ -1,9 +1,9 @@
 /** Picks the SourceDeploy data source: the signed HTTP client, or the demo data without NCP keys. */
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
+import { type CacheStats, CachingSourceDeploy } from "./cache.js";
 import { SourceDeployClient } from "./client.js";
 import { DemoSourceDeploy } from "./demo.js";
-import { CachingSourceDeploy, type CacheStats } from "./cache.js";
 import type { SourceDeployApi } from "./model.js";
 
 export interface SourceDeploySource {

@@ -38,16 +38,7 @@ export function isTerminalHistoryStatus(status: string): boolean {
   return TERMINAL_HISTORY_STATUSES.has(status);
 }
 
-export const TARGET_STATUSES = [
-  "pending",
-  "standby",
-  "pre",
-  "deploy",
-  "post",
-  "success",
-  "fail",
-  "no progress",
-] as const;
+export const TARGET_STATUSES = ["pending", "standby", "pre", "deploy", "post", "success", "fail", "no progress"] as const;
 export type KnownTargetStatus = (typeof TARGET_STATUSES)[number];
 
 /** Step status: the API's `succss` typo is normalized to `success`. Absent = the step never ran. */

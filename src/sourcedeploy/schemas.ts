@@ -9,13 +9,26 @@
 import { z } from "zod";
 import { formatPath } from "../validation-path.js";
 import { SourceDeployError } from "./errors.js";
-import type { DeploymentConfig, DeploymentType, History, HistorySummary, NamedRef, Project, ServerTarget, Step, StepName, Steps } from "./model.js";
+import type {
+  DeploymentConfig,
+  DeploymentType,
+  History,
+  HistorySummary,
+  NamedRef,
+  Project,
+  ServerTarget,
+  Step,
+  StepName,
+  Steps,
+} from "./model.js";
 import { STEP_NAMES } from "./model.js";
 
 // ---------------------------------------------------------------------------------------------
 // Leaf values
 
-const scalar = z.union([z.string(), z.number()], { error: (issue) => (issue.input === undefined ? "missing" : "expected text or a number") });
+const scalar = z.union([z.string(), z.number()], {
+  error: (issue) => (issue.input === undefined ? "missing" : "expected text or a number"),
+});
 
 /** A required id: a non-empty string or number, kept as a trimmed string. */
 const requiredId = scalar.transform((v) => String(v).trim()).refine((v) => v !== "", "expected a non-empty id");
@@ -88,22 +101,27 @@ const configObject = z.object({
   file: file.nullish(),
   autoScalingGroup: z.object({ no: optionalText, name: optionalText }).nullish(),
   backupFile: optionalText,
-  targets: z.union([z.array(serverTarget.nullable()), singleTarget], { error: "expected a list of server targets or one target object" }).nullish(),
+  targets: z
+    .union([z.array(serverTarget.nullable()), singleTarget], { error: "expected a list of server targets or one target object" })
+    .nullish(),
 });
 
-const historyBody = z.object({
-  id: requiredId,
-  project: projectRef,
-  stage: namedRef,
-  scenario: namedRef,
-  status: requiredStatus,
-  executor: optionalText,
-  startTime: timestamp,
-  endTime: timestamp,
-  type: scalar.nullish(),
-  strategy: optionalText,
-  config: z.union([z.array(configObject.nullable()), configObject], { error: "expected a config object or a list of them" }).nullish(),
-}, { error: "expected a history object" });
+const historyBody = z.object(
+  {
+    id: requiredId,
+    project: projectRef,
+    stage: namedRef,
+    scenario: namedRef,
+    status: requiredStatus,
+    executor: optionalText,
+    startTime: timestamp,
+    endTime: timestamp,
+    type: scalar.nullish(),
+    strategy: optionalText,
+    config: z.union([z.array(configObject.nullable()), configObject], { error: "expected a config object or a list of them" }).nullish(),
+  },
+  { error: "expected a history object" },
+);
 
 const historySummary = z.object({
   id: requiredId,
@@ -115,8 +133,14 @@ const historySummary = z.object({
   endTime: timestamp,
 });
 
-const historyListBody = z.object({ historyList: z.array(historySummary.nullable()).nullable() }, { error: "expected an object with historyList" });
-const projectListBody = z.object({ projectList: z.array(z.object({ id: requiredId, name }).nullable()).nullable() }, { error: "expected an object with projectList" });
+const historyListBody = z.object(
+  { historyList: z.array(historySummary.nullable()).nullable() },
+  { error: "expected an object with historyList" },
+);
+const projectListBody = z.object(
+  { projectList: z.array(z.object({ id: requiredId, name }).nullable()).nullable() },
+  { error: "expected an object with projectList" },
+);
 
 type RawHistory = z.output<typeof historyBody>;
 type RawConfig = z.output<typeof configObject>;
@@ -149,7 +173,11 @@ export function parseErrorBody(body: unknown): { errorCode?: string; message?: s
   const message = lenientText(source.message);
   const details = lenientText(source.details);
   if (errorCode === undefined && message === undefined) return undefined;
-  return { ...(errorCode !== undefined && { errorCode }), ...(message !== undefined && { message }), ...(details !== undefined && { details }) };
+  return {
+    ...(errorCode !== undefined && { errorCode }),
+    ...(message !== undefined && { message }),
+    ...(details !== undefined && { details }),
+  };
 }
 
 function lenientText(value: unknown): string | undefined {
@@ -167,7 +195,9 @@ function parseEnvelope<S extends z.ZodType>(schema: S, body: unknown, key: strin
   if (parsed.success) return parsed.data;
   const issue = deepestIssue(parsed.error.issues);
   const path = formatPath([...(wrapped ? ["result"] : []), ...issue.path]) || "(root)";
-  throw new SourceDeployError("invalid_response", `SourceDeploy returned an unexpected ${what} body at ${path}: ${issue.message}`, { path });
+  throw new SourceDeployError("invalid_response", `SourceDeploy returned an unexpected ${what} body at ${path}: ${issue.message}`, {
+    path,
+  });
 }
 
 interface PathIssue {
@@ -188,9 +218,11 @@ function deepestIssue(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]
 }
 
 function longestPath(issues: PathIssue[]): PathIssue {
-  return issues.reduce((best, issue) => (issue.path.length > best.path.length ? issue : best), issues[0] ?? { path: [], message: "invalid body" });
+  return issues.reduce(
+    (best, issue) => (issue.path.length > best.path.length ? issue : best),
+    issues[0] ?? { path: [], message: "invalid body" },
+  );
 }
-
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

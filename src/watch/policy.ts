@@ -39,7 +39,9 @@ export function checkSettings(settings: WatchSettings): WatchSettings {
 
 /** p-throttle options for `upstreamMaxRps`, which may be fractional (0.5 → 1 call per 2 s). */
 export function throttleWindow(upstreamMaxRps: number): { limit: number; interval: number } {
-  return upstreamMaxRps >= 1 ? { limit: Math.floor(upstreamMaxRps), interval: 1000 } : { limit: 1, interval: Math.ceil(1000 / upstreamMaxRps) };
+  return upstreamMaxRps >= 1
+    ? { limit: Math.floor(upstreamMaxRps), interval: 1000 }
+    : { limit: 1, interval: Math.ceil(1000 / upstreamMaxRps) };
 }
 
 export type PollOutcome = "changed" | "unchanged" | "failed";
@@ -62,7 +64,9 @@ export function nextIntervalMs(current: number, outcome: PollOutcome, settings: 
 
 /** A content digest (sha1 of the JSON), to tell whether a message or history changed. */
 export function digestOf(value: unknown): string {
-  return createHash("sha1").update(JSON.stringify(value) ?? "undefined").digest("base64");
+  return createHash("sha1")
+    .update(JSON.stringify(value) ?? "undefined")
+    .digest("base64");
 }
 
 /**

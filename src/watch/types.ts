@@ -58,7 +58,11 @@ export interface WatchStore<Hints extends object> {
  */
 export type PollState = { kind: "live" } | { kind: "final" } | { kind: "stale"; lastSuccessAt: Date; reason: string } | { kind: "expired" };
 
-export type DeliveryResult = { kind: "ok" } | { kind: "gone" } | { kind: "retry_after"; ms: number } | { kind: "failed"; reason: string; error?: unknown };
+export type DeliveryResult =
+  | { kind: "ok" }
+  | { kind: "gone" }
+  | { kind: "retry_after"; ms: number }
+  | { kind: "failed"; reason: string; error?: unknown };
 
 export interface WatchSettings {
   /** First and shortest poll interval. Default 5000. */

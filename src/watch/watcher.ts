@@ -13,11 +13,11 @@
 import { randomUUID } from "node:crypto";
 import pThrottle from "p-throttle";
 import type { Logger } from "../log.js";
+import type { Message } from "../render/index.js";
 import { isSourceDeployError } from "../sourcedeploy/errors.js";
-import { isTerminalHistoryStatus, type History } from "../sourcedeploy/model.js";
+import { type History, isTerminalHistoryStatus } from "../sourcedeploy/model.js";
 import { historyKey } from "./memory-store.js";
 import { afterDelivery, checkSettings, digestOf, isClosing, nextIntervalMs, planWatch, throttleWindow } from "./policy.js";
-import type { Message } from "../render/index.js";
 import type { DeliveryResult, PollState, Watch, WatcherDeps, WatchInput, WatchSettings, WatchStore } from "./types.js";
 
 interface Loop {
@@ -212,14 +212,19 @@ export class Watcher<Hints extends object> {
       loop.lastSuccessAt = new Date(this.now());
       loop.failure = undefined;
       const terminal = isTerminalHistoryStatus(history.status);
-      loop.intervalMs = terminal ? this.settings.intervalMs : nextIntervalMs(loop.intervalMs, changed ? "changed" : "unchanged", this.settings);
+      loop.intervalMs = terminal
+        ? this.settings.intervalMs
+        : nextIntervalMs(loop.intervalMs, changed ? "changed" : "unchanged", this.settings);
       return { history, state: terminal ? { kind: "final" } : { kind: "live" } };
     } catch (error) {
       // close() aborts fetches in flight (code `aborted`): shutting down, not a SourceDeploy failure.
       if (this.closed) return undefined;
       loop.failure = failureReason(error);
       loop.intervalMs = nextIntervalMs(loop.intervalMs, "failed", this.settings);
-      this.logger.warn({ err: error, projectId: loop.projectId, historyId: loop.historyId, nextMs: loop.intervalMs }, "watch: fetch failed");
+      this.logger.warn(
+        { err: error, projectId: loop.projectId, historyId: loop.historyId, nextMs: loop.intervalMs },
+        "watch: fetch failed",
+      );
       if (!loop.history || !loop.lastSuccessAt) return undefined;
       return { history: loop.history, state: { kind: "stale", lastSuccessAt: loop.lastSuccessAt, reason: loop.failure } };
     }
@@ -241,7 +246,8 @@ export class Watcher<Hints extends object> {
     if (this.closed) return;
     const result = await this.deliver(watch, message);
     const action = afterDelivery(watch, result, digest, plan.state, this.now());
-    if (result.kind === "failed") this.logger.warn({ watchId: watch.id, reason: result.reason, err: result.error, state: plan.state.kind }, "watch: delivery failed");
+    if (result.kind === "failed")
+      this.logger.warn({ watchId: watch.id, reason: result.reason, err: result.error, state: plan.state.kind }, "watch: delivery failed");
     if (result.kind === "retry_after") this.logger.info({ watchId: watch.id, retryAfterMs: result.ms }, "watch: rate limited by Slack");
     if (action.kind === "remove") await this.remove(watch, action.why);
     else if (action.kind === "update") await this.store.update(watch.id, action.patch);

@@ -2,7 +2,15 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AccessPolicyError, OPEN_POLICY, decide, isRestricted, isTeamAllowed, loadAccessPolicy, parseAccessPolicy } from "../../src/access/policy.js";
+import {
+  AccessPolicyError,
+  decide,
+  isRestricted,
+  isTeamAllowed,
+  loadAccessPolicy,
+  OPEN_POLICY,
+  parseAccessPolicy,
+} from "../../src/access/policy.js";
 
 const policy = parseAccessPolicy({
   teams: ["T0123ABCD", "T0PARTNER"],
@@ -88,7 +96,7 @@ describe("access policy: validation", () => {
   it("reads YAML and JSON files, and explains unreadable or invalid ones", async () => {
     const dir = mkdtempSync(join(tmpdir(), "policy-"));
     const yaml = join(dir, "policy.yml");
-    writeFileSync(yaml, "teams: [T0123ABCD]\ndefault: deny\nrules:\n  - channels: [C0DEPLOY]\n    projects: [41027, \"shop-*\"]\n");
+    writeFileSync(yaml, 'teams: [T0123ABCD]\ndefault: deny\nrules:\n  - channels: [C0DEPLOY]\n    projects: [41027, "shop-*"]\n');
     expect(decide(await loadAccessPolicy(yaml), { channelId: "C0DEPLOY" }, { id: "41027" })).toBe("allow");
     const json = join(dir, "policy.json");
     writeFileSync(json, JSON.stringify({ default: "deny" }));

@@ -4,7 +4,20 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP_ENTRY, DEFAULTS, JSON_TYPE, REPO_ROOT, appMentionEvent, blockActionBody, cleanEnv, eventBody, linkSharedEvent, slashCommandBody, startStack, type Stack } from "./harness.js";
+import {
+  APP_ENTRY,
+  appMentionEvent,
+  blockActionBody,
+  cleanEnv,
+  DEFAULTS,
+  eventBody,
+  JSON_TYPE,
+  linkSharedEvent,
+  REPO_ROOT,
+  type Stack,
+  slashCommandBody,
+  startStack,
+} from "./harness.js";
 
 const DENIED = /can't view that deployment history here/;
 const dir = mkdtempSync(join(tmpdir(), "access-"));
@@ -23,7 +36,11 @@ async function command(stack: Stack, text: string, who: { channelId?: string; us
 }
 
 function linkEvent(url: string, ts: string, envelope: { teamId?: string; external?: boolean } = {}): string {
-  const body = JSON.parse(eventBody(linkSharedEvent({ channel: "C0DEPLOYS", messageTs: ts, links: [{ url, domain: new URL(url).hostname }] }), { teamId: envelope.teamId })) as Record<string, unknown>;
+  const body = JSON.parse(
+    eventBody(linkSharedEvent({ channel: "C0DEPLOYS", messageTs: ts, links: [{ url, domain: new URL(url).hostname }] }), {
+      teamId: envelope.teamId,
+    }),
+  ) as Record<string, unknown>;
   body.is_ext_shared_channel = envelope.external === true;
   return JSON.stringify(body);
 }
@@ -33,7 +50,15 @@ describe("with an access policy", () => {
   beforeAll(async () => {
     const path = policyFile(
       "policy.yml",
-      ["teams: [T0TEST, T0PARTNER]", "default: deny", "rules:", "  - channels: [C0DEPLOYS]", "    projects: [41027]", "  - users: [U0BOB]", '    projects: ["catalog-*"]'].join("\n"),
+      [
+        "teams: [T0TEST, T0PARTNER]",
+        "default: deny",
+        "rules:",
+        "  - channels: [C0DEPLOYS]",
+        "    projects: [41027]",
+        "  - users: [U0BOB]",
+        '    projects: ["catalog-*"]',
+      ].join("\n"),
     );
     stack = await startStack({ env: { ACCESS_POLICY: path } });
   });
@@ -82,12 +107,17 @@ describe("with an access policy", () => {
 
   it("applies to buttons and mentions", async () => {
     const id = `acc-btn-${++counter}`;
-    await stack.app.postSigned(blockActionBody({ actionId: "history_refresh", value: "41100:904120", responseUrl: stack.slack.responseUrl(id), isEphemeral: true }));
+    await stack.app.postSigned(
+      blockActionBody({ actionId: "history_refresh", value: "41100:904120", responseUrl: stack.slack.responseUrl(id), isEphemeral: true }),
+    );
     const [post] = await stack.slack.waitFor((c) => c.method === "response_url" && c.id === id);
     expect(JSON.stringify(post!.body)).toMatch(DENIED);
 
     stack.slack.reset();
-    await stack.app.postSigned(eventBody(appMentionEvent({ text: "<@UBOT> 41100 904120", channel: "C0DEPLOYS", ts: "1700000900.000100" })), JSON_TYPE);
+    await stack.app.postSigned(
+      eventBody(appMentionEvent({ text: "<@UBOT> 41100 904120", channel: "C0DEPLOYS", ts: "1700000900.000100" })),
+      JSON_TYPE,
+    );
     const [reply] = await stack.slack.waitFor("chat.postMessage");
     expect(JSON.stringify(reply!.body)).toMatch(DENIED);
   });
@@ -95,8 +125,14 @@ describe("with an access policy", () => {
   it("unfurls allowed links only, and nothing for a refused one", async () => {
     stack.slack.reset();
     await stack.app.handled(async () => {
-      await stack.app.postSigned(linkEvent("https://console.ncloud.com/sourcedeploy/project/41100/history/904120", "1700000901.000100"), JSON_TYPE);
-      await stack.app.postSigned(linkEvent("https://console.ncloud.com/sourcedeploy/project/41027/history/903344", "1700000902.000100"), JSON_TYPE);
+      await stack.app.postSigned(
+        linkEvent("https://console.ncloud.com/sourcedeploy/project/41100/history/904120", "1700000901.000100"),
+        JSON_TYPE,
+      );
+      await stack.app.postSigned(
+        linkEvent("https://console.ncloud.com/sourcedeploy/project/41027/history/903344", "1700000902.000100"),
+        JSON_TYPE,
+      );
     }, 2);
     const [unfurl] = await stack.slack.waitFor("chat.unfurl");
     expect(stack.slack.calls("chat.unfurl")).toHaveLength(1);
@@ -120,7 +156,10 @@ describe("without an access policy", () => {
 
   it("does not unfurl in externally shared channels", async () => {
     stack.slack.reset();
-    await stack.app.postSigned(linkEvent("https://console.ncloud.com/sourcedeploy/project/41027/history/903344", "1700000903.000100", { external: true }), JSON_TYPE);
+    await stack.app.postSigned(
+      linkEvent("https://console.ncloud.com/sourcedeploy/project/41027/history/903344", "1700000903.000100", { external: true }),
+      JSON_TYPE,
+    );
     await stack.app.waitForLog((l) => typeof l.msg === "string" && l.msg.includes("externally shared channel"));
     expect(stack.slack.calls("chat.unfurl")).toHaveLength(0);
   });
@@ -130,7 +169,10 @@ describe("UNFURL_EXTERNAL_CHANNELS=true", () => {
   it("unfurls in externally shared channels", async () => {
     const stack = await startStack({ env: { UNFURL_EXTERNAL_CHANNELS: "true" } });
     try {
-      await stack.app.postSigned(linkEvent("https://console.ncloud.com/sourcedeploy/project/41027/history/903344", "1700000904.000100", { external: true }), JSON_TYPE);
+      await stack.app.postSigned(
+        linkEvent("https://console.ncloud.com/sourcedeploy/project/41027/history/903344", "1700000904.000100", { external: true }),
+        JSON_TYPE,
+      );
       await stack.slack.waitFor("chat.unfurl");
     } finally {
       await stack.stop();

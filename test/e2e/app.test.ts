@@ -7,18 +7,18 @@ import type { RecordedCall } from "../fakes/slack-fake.js";
 import { messageProblems, modalProblems } from "../support/block-kit.js";
 import { readFixture } from "../support/fixtures.js";
 import {
-  DEFAULTS,
-  JSON_TYPE,
   appMentionEvent,
   blockActionBody,
+  DEFAULTS,
   eventBody,
+  JSON_TYPE,
   linkSharedEvent,
-  slashCommandBody,
   nowSeconds,
+  type Stack,
   signSlackRequest,
+  slashCommandBody,
   startStack,
   TEST_SIGNING_SECRET,
-  type Stack,
 } from "./harness.js";
 
 const fixture = (name: string): unknown => readFixture(name);
@@ -47,7 +47,12 @@ async function command(text: string) {
     return ack;
   });
   const [post] = await stack.slack.waitFor((c) => c.method === "response_url" && c.id === id);
-  return { res, answeredBeforeAck, post: post!, body: post!.body as { text: string; blocks: unknown[]; response_type?: string; replace_original?: boolean } };
+  return {
+    res,
+    answeredBeforeAck,
+    post: post!,
+    body: post!.body as { text: string; blocks: unknown[]; response_type?: string; replace_original?: boolean },
+  };
 }
 
 async function expectStillServing() {
@@ -117,8 +122,18 @@ describe("/deploy-history", () => {
   }
 
   it.each([
-    ["upstream 401", { kind: "status" as const, status: 401, body: { error: { errorCode: "200", message: "Authentication Failed" } } }, 1, /check NCP_ACCESS_KEY/],
-    ["upstream 403", { kind: "status" as const, status: 403, body: { error: { errorCode: "210", message: "Permission Denied" } } }, 1, /not allowed/],
+    [
+      "upstream 401",
+      { kind: "status" as const, status: 401, body: { error: { errorCode: "200", message: "Authentication Failed" } } },
+      1,
+      /check NCP_ACCESS_KEY/,
+    ],
+    [
+      "upstream 403",
+      { kind: "status" as const, status: 403, body: { error: { errorCode: "210", message: "Permission Denied" } } },
+      1,
+      /not allowed/,
+    ],
     ["upstream 503 three times", { kind: "status" as const, status: 503 }, 3, /unavailable/],
   ])("turns %s into one specific message", async (_name, fault, times, expected) => {
     const id = freshHistory();
@@ -154,7 +169,11 @@ describe("link unfurls", () => {
 
   it("unfurls exactly the history links, in one chat.unfurl keyed by the exact URLs", async () => {
     stack.slack.reset();
-    const event = linkSharedEvent({ channel: "C0TEST", messageTs: "1700000200.000100", links: [history1, history2, unrelated].map((url) => ({ url, domain: new URL(url).hostname })) });
+    const event = linkSharedEvent({
+      channel: "C0TEST",
+      messageTs: "1700000200.000100",
+      links: [history1, history2, unrelated].map((url) => ({ url, domain: new URL(url).hostname })),
+    });
     expect((await stack.app.handled(() => stack.app.postSigned(eventBody(event), JSON_TYPE))).status).toBe(200);
     const [call] = await stack.slack.waitFor("chat.unfurl");
     const body = call!.body as { channel: string; ts: string; unfurls: Record<string, { blocks: unknown[] }> };
@@ -169,7 +188,13 @@ describe("link unfurls", () => {
 
   it("uses unfurl_id and source for composer previews", async () => {
     stack.slack.reset();
-    const event = linkSharedEvent({ channel: "COMPOSER", messageTs: "Uxxxxxxx-909b5454-75f8-4ac4-b325-1b40e230bbd8", source: "composer", unfurlId: "C123456.123456789.987501.1b90fa1278528ce6e2f6c5c2bfa1abc9a41d57d02b29d173f40399c9ffdecf4b", links: [{ url: history1, domain: "console.ncloud.com" }] });
+    const event = linkSharedEvent({
+      channel: "COMPOSER",
+      messageTs: "Uxxxxxxx-909b5454-75f8-4ac4-b325-1b40e230bbd8",
+      source: "composer",
+      unfurlId: "C123456.123456789.987501.1b90fa1278528ce6e2f6c5c2bfa1abc9a41d57d02b29d173f40399c9ffdecf4b",
+      links: [{ url: history1, domain: "console.ncloud.com" }],
+    });
     await stack.app.postSigned(eventBody(event), JSON_TYPE);
     const [call] = await stack.slack.waitFor("chat.unfurl");
     expect(call!.body).toMatchObject({ source: "composer", unfurl_id: expect.stringMatching(/^C123456\./) });
@@ -178,20 +203,40 @@ describe("link unfurls", () => {
 
   it("leaves unrelated links alone: no call at all", async () => {
     stack.slack.reset();
-    await stack.app.handled(() => stack.app.postSigned(eventBody(linkSharedEvent({ channel: "C0TEST", messageTs: "1.2", links: [{ url: unrelated, domain: "console.ncloud.com" }] })), JSON_TYPE));
+    await stack.app.handled(() =>
+      stack.app.postSigned(
+        eventBody(linkSharedEvent({ channel: "C0TEST", messageTs: "1.2", links: [{ url: unrelated, domain: "console.ncloud.com" }] })),
+        JSON_TYPE,
+      ),
+    );
     expect(stack.slack.calls("chat.unfurl")).toHaveLength(0);
   });
 
   it("still unfurls the others when one history cannot be fetched, and survives cannot_unfurl_url", async () => {
     stack.slack.reset();
     const missing = "https://console.ncloud.com/sourcedeploy/project/41027/history/1";
-    await stack.app.postSigned(eventBody(linkSharedEvent({ channel: "C0TEST", messageTs: "1.3", links: [{ url: missing, domain: "console.ncloud.com" }, { url: history1, domain: "console.ncloud.com" }] })), JSON_TYPE);
+    await stack.app.postSigned(
+      eventBody(
+        linkSharedEvent({
+          channel: "C0TEST",
+          messageTs: "1.3",
+          links: [
+            { url: missing, domain: "console.ncloud.com" },
+            { url: history1, domain: "console.ncloud.com" },
+          ],
+        }),
+      ),
+      JSON_TYPE,
+    );
     const [call] = await stack.slack.waitFor("chat.unfurl");
     expect(Object.keys((call!.body as { unfurls: object }).unfurls)).toEqual([history1]);
     await stack.app.waitForLog((l) => l.msg === "history link not unfurled");
 
     stack.slack.failNext("chat.unfurl", { error: "cannot_unfurl_url" });
-    await stack.app.postSigned(eventBody(linkSharedEvent({ channel: "C0TEST", messageTs: "1.4", links: [{ url: history1, domain: "console.ncloud.com" }] })), JSON_TYPE);
+    await stack.app.postSigned(
+      eventBody(linkSharedEvent({ channel: "C0TEST", messageTs: "1.4", links: [{ url: history1, domain: "console.ncloud.com" }] })),
+      JSON_TYPE,
+    );
     const line = await stack.app.waitForLog((l) => (l.err as { slackError?: unknown } | undefined)?.slackError === "cannot_unfurl_url");
     expect(line.level).toBe("warn");
     await expectStillServing();
@@ -201,7 +246,10 @@ describe("link unfurls", () => {
 describe("mentions", () => {
   it("replies in the thread of the mention, visible to the channel", async () => {
     stack.slack.reset();
-    await stack.app.postSigned(eventBody(appMentionEvent({ text: "<@UBOT> 41027 903344", ts: "1700000300.000200", channel: "C0TEST" })), JSON_TYPE);
+    await stack.app.postSigned(
+      eventBody(appMentionEvent({ text: "<@UBOT> 41027 903344", ts: "1700000300.000200", channel: "C0TEST" })),
+      JSON_TYPE,
+    );
     const [call] = await stack.slack.waitFor("chat.postMessage");
     expect(call!.body).toMatchObject({ channel: "C0TEST", thread_ts: "1700000300.000200" });
     expect(String((call!.body as { text: string }).text)).toContain("903344");
@@ -219,20 +267,28 @@ describe("mentions", () => {
 });
 
 function retryHeaders(body: string): Record<string, string> {
-  return { ...signSlackRequest(body, TEST_SIGNING_SECRET, nowSeconds(), JSON_TYPE), "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" };
+  return {
+    ...signSlackRequest(body, TEST_SIGNING_SECRET, nowSeconds(), JSON_TYPE),
+    "x-slack-retry-num": "1",
+    "x-slack-retry-reason": "http_timeout",
+  };
 }
 
 describe("buttons", () => {
   /** Clicks and waits until the app has handled the click. */
   async function click(actionId: string, value: string, extra: { isEphemeral?: boolean; viewId?: string } = {}) {
     const id = `act-${++counter}`;
-    const res = await stack.app.handled(() => stack.app.postSigned(blockActionBody({ actionId, value, responseUrl: stack.slack.responseUrl(id), ...extra })));
+    const res = await stack.app.handled(() =>
+      stack.app.postSigned(blockActionBody({ actionId, value, responseUrl: stack.slack.responseUrl(id), ...extra })),
+    );
     expect(res.status).toBe(200);
     return id;
   }
 
   it("Refresh replaces the original with the newer state of a running history", async () => {
-    const running = fixture("server-inprogress.wrapped.json") as { result: { status: string; config: { targets: { status: string }[] }[] } };
+    const running = fixture("server-inprogress.wrapped.json") as {
+      result: { status: string; config: { targets: { status: string }[] }[] };
+    };
     stack.sourceDeploy.setHistory(41027, 904611, running);
     const first = await command("41027 904611");
     expect(allText(first.body.blocks)).toContain("history_refresh");
@@ -306,7 +362,9 @@ describe("request verification", () => {
     expect((await stack.app.postSigned(body, undefined, { signingSecret: "not-the-secret" })).status).toBe(401);
     expect((await stack.app.postSigned(body, undefined, { timestamp: nowSeconds() - 600 })).status).toBe(401);
     // A genuine request after them: once it is handled, the forged ones had every chance to show.
-    await stack.app.handled(() => stack.app.postSigned(slashCommandBody({ text: "help", responseUrl: stack.slack.responseUrl("genuine") })));
+    await stack.app.handled(() =>
+      stack.app.postSigned(slashCommandBody({ text: "help", responseUrl: stack.slack.responseUrl("genuine") })),
+    );
     expect(stack.app.handledCount()).toBe(handledBefore + 1);
     // Messages of earlier tests about running deployments may still be updated meanwhile; only
     // what the forged requests would have caused counts.

@@ -8,27 +8,27 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Fault } from "../fakes/sourcedeploy-fake.js";
 import type { RecordedCall } from "../fakes/slack-fake.js";
+import type { Fault } from "../fakes/sourcedeploy-fake.js";
 import { messageProblems } from "../support/block-kit.js";
 import { readFixture } from "../support/fixtures.js";
 import {
-  JSON_TYPE,
-  TEST_APP_TOKEN,
-  TEST_BOT_TOKEN,
-  TEST_SECRET_KEY,
-  TEST_SIGNING_SECRET,
   appMentionEvent,
   eventBody,
+  JSON_TYPE,
   linkSharedEvent,
   nowSeconds,
+  type Stack,
   signSlackRequest,
   slashCommandBody,
   startApp,
   startStack,
-  type Stack,
+  TEST_APP_TOKEN,
+  TEST_BOT_TOKEN,
+  TEST_SECRET_KEY,
+  TEST_SIGNING_SECRET,
 } from "./harness.js";
-import { SecretLeakError, findLeaks, logTexts, secretsOf, slackCallTexts, sourceDeployRequestTexts } from "./secrets.js";
+import { findLeaks, logTexts, SecretLeakError, secretsOf, slackCallTexts, sourceDeployRequestTexts } from "./secrets.js";
 
 const fixture = (name: string): Record<string, unknown> => readFixture<Record<string, unknown>>(name);
 
@@ -80,7 +80,6 @@ const problemLinesAbout = (needle: string) => stack.app.parsedLogs().filter((l) 
 const problemLinesSince = (mark: number) => stack.app.parsedLogs().slice(mark).filter(isProblem);
 const errCode = (line: LogLine | undefined) => (line?.err as { code?: unknown } | undefined)?.code;
 
-
 async function expectStillServing(): Promise<void> {
   expect((await stack.app.get("/healthz")).status).toBe(200);
 }
@@ -106,7 +105,11 @@ beforeEach(() => {
 });
 
 describe("upstream faults answer a slash command with one specific message and one log line", () => {
-  const status = (code: number, headers?: Record<string, string>): Fault => ({ kind: "status", status: code, ...(headers ? { headers } : {}) });
+  const status = (code: number, headers?: Record<string, string>): Fault => ({
+    kind: "status",
+    status: code,
+    ...(headers ? { headers } : {}),
+  });
 
   it.each([
     ["HTTP 500 (not retried)", status(500), 1, MESSAGES.unavailable, "unavailable"],
@@ -237,16 +240,19 @@ describe("Slack Web API faults", () => {
     await expectStillServing();
   });
 
-  it.each(["invalid_auth", "channel_not_found"])("chat.postMessage failing with %s: no crash, one warn line with the Slack error", async (error) => {
-    const mark = logMark();
-    stack.slack.failNext("chat.postMessage", { error });
-    const { ts } = await mention("help");
-    const lines = problemLinesSince(mark);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: "warn", err: { slackError: error } });
-    expect(repliesTo(ts)).toHaveLength(1);
-    await expectStillServing();
-  });
+  it.each(["invalid_auth", "channel_not_found"])(
+    "chat.postMessage failing with %s: no crash, one warn line with the Slack error",
+    async (error) => {
+      const mark = logMark();
+      stack.slack.failNext("chat.postMessage", { error });
+      const { ts } = await mention("help");
+      const lines = problemLinesSince(mark);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({ level: "warn", err: { slackError: error } });
+      expect(repliesTo(ts)).toHaveLength(1);
+      await expectStillServing();
+    },
+  );
 
   it("an expired response_url (404) for a slash command: one warn line, no crash", async () => {
     const mark = logMark();
@@ -264,9 +270,16 @@ describe("Slack Web API faults", () => {
 
   it("an event retried with X-Slack-Retry-Num: 1 (same event_id) gets no second reply", async () => {
     const { ts, body } = mentionBody("help", `Ev0FAULTRETRY${++counter}`);
-    const retry = { ...signSlackRequest(body, TEST_SIGNING_SECRET, nowSeconds(), JSON_TYPE), "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" };
+    const retry = {
+      ...signSlackRequest(body, TEST_SIGNING_SECRET, nowSeconds(), JSON_TYPE),
+      "x-slack-retry-num": "1",
+      "x-slack-retry-reason": "http_timeout",
+    };
     // The app acks at once, so the retry arrives while the first delivery is still being answered.
-    const answers = await stack.app.handled(async () => [await stack.app.postSigned(body, JSON_TYPE), await stack.app.post("/slack/events", body, retry)], 2);
+    const answers = await stack.app.handled(
+      async () => [await stack.app.postSigned(body, JSON_TYPE), await stack.app.post("/slack/events", body, retry)],
+      2,
+    );
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     expect(repliesTo(ts)).toHaveLength(1);
   });
@@ -279,7 +292,11 @@ describe("unfurls", () => {
   it("a link whose history cannot be fetched (503 ×3) is not unfurled; one warn line", async () => {
     const id = freshHistory();
     queue(id, { kind: "status", status: 503 }, 3);
-    const event = linkSharedEvent({ channel: "C0UNFURLFAIL", messageTs: "1700060000.000100", links: [{ url: link(id), domain: "console.ncloud.com" }] });
+    const event = linkSharedEvent({
+      channel: "C0UNFURLFAIL",
+      messageTs: "1700060000.000100",
+      links: [{ url: link(id), domain: "console.ncloud.com" }],
+    });
     expect((await stack.app.handled(() => stack.app.postSigned(eventBody(event), JSON_TYPE))).status).toBe(200);
     const lines = problemLinesAbout(id);
     expect(lines).toHaveLength(1);
@@ -292,9 +309,19 @@ describe("unfurls", () => {
     const id = freshHistory();
     const channel = "C0MANYUNFURLS";
     const events = Array.from({ length: 100 }, (_, i) =>
-      eventBody(linkSharedEvent({ channel, messageTs: `1700070000.${String(i).padStart(6, "0")}`, links: [{ url: link(id), domain: "console.ncloud.com" }] })),
+      eventBody(
+        linkSharedEvent({
+          channel,
+          messageTs: `1700070000.${String(i).padStart(6, "0")}`,
+          links: [{ url: link(id), domain: "console.ncloud.com" }],
+        }),
+      ),
     );
-    const answers = await stack.app.handled(() => Promise.all(events.map((body) => stack.app.postSigned(body, JSON_TYPE))), events.length, 30_000);
+    const answers = await stack.app.handled(
+      () => Promise.all(events.map((body) => stack.app.postSigned(body, JSON_TYPE))),
+      events.length,
+      30_000,
+    );
     expect(answers.map((a) => a.status)).toEqual(events.map(() => 200));
     const calls = unfurlsIn(channel);
     expect(calls).toHaveLength(100);
@@ -311,17 +338,37 @@ describe("the secrets scan every e2e stack runs when it stops", () => {
   it("finds a secret in a leaking log line, names it and masks it in the excerpt", () => {
     const lines = ['{"level":"info","msg":"started"}', `{"level":"warn","msg":"upstream failed","key":"${TEST_SECRET_KEY}"}`];
     const leaks = findLeaks(logTexts(lines), secrets);
-    expect(leaks).toEqual([{ secret: "TEST_SECRET_KEY", where: "app output line 2", excerpt: expect.stringContaining("«TEST_SECRET_KEY»") }]);
+    expect(leaks).toEqual([
+      { secret: "TEST_SECRET_KEY", where: "app output line 2", excerpt: expect.stringContaining("«TEST_SECRET_KEY»") },
+    ]);
     expect(leaks[0]!.excerpt).not.toContain(TEST_SECRET_KEY);
-    expect(findLeaks(logTexts([`token=${TEST_APP_TOKEN}`, `sig ${TEST_SIGNING_SECRET}`]), secrets).map((l) => l.secret)).toEqual(["TEST_APP_TOKEN", "TEST_SIGNING_SECRET"]);
+    expect(findLeaks(logTexts([`token=${TEST_APP_TOKEN}`, `sig ${TEST_SIGNING_SECRET}`]), secrets).map((l) => l.secret)).toEqual([
+      "TEST_APP_TOKEN",
+      "TEST_SIGNING_SECRET",
+    ]);
     expect(findLeaks(logTexts(['{"msg":"token [redacted]"}']), secrets)).toEqual([]);
   });
 
   it("scans Slack bodies and response_url headers, but not Web API headers nor auth.test's token field", () => {
-    const call = (method: string, body: Record<string, unknown>, headers: Record<string, string> = {}): RecordedCall => ({ method, body, headers, time: 0, status: 200 });
+    const call = (method: string, body: Record<string, unknown>, headers: Record<string, string> = {}): RecordedCall => ({
+      method,
+      body,
+      headers,
+      time: 0,
+      status: 200,
+    });
     const bearer = { authorization: `Bearer ${TEST_BOT_TOKEN}` };
-    expect(findLeaks(slackCallTexts([call("auth.test", { token: TEST_BOT_TOKEN }, bearer), call("chat.postMessage", { text: "hi" }, bearer)]), secrets)).toEqual([]);
-    const leaking = [call("chat.postMessage", { token: TEST_BOT_TOKEN }), call("response_url", { text: "ok" }, bearer), call("auth.test", { team: TEST_SECRET_KEY })];
+    expect(
+      findLeaks(
+        slackCallTexts([call("auth.test", { token: TEST_BOT_TOKEN }, bearer), call("chat.postMessage", { text: "hi" }, bearer)]),
+        secrets,
+      ),
+    ).toEqual([]);
+    const leaking = [
+      call("chat.postMessage", { token: TEST_BOT_TOKEN }),
+      call("response_url", { text: "ok" }, bearer),
+      call("auth.test", { team: TEST_SECRET_KEY }),
+    ];
     expect(findLeaks(slackCallTexts(leaking), secrets).map((l) => `${l.secret} ${l.where}`)).toEqual([
       "TEST_BOT_TOKEN slack chat.postMessage body",
       "TEST_BOT_TOKEN response_url ? headers",
@@ -331,15 +378,28 @@ describe("the secrets scan every e2e stack runs when it stops", () => {
 
   it("scans SourceDeploy paths and headers except the signature, access-key and timestamp headers", () => {
     const request = (path: string, headers: Record<string, string>) => ({ method: "GET", path, headers, time: 0, authOk: true });
-    const clean = request("/api/v1/project/1/history/2", { "x-ncp-apigw-signature-v2": TEST_SECRET_KEY, "x-ncp-iam-access-key": "AK", "x-ncp-apigw-timestamp": "1" });
+    const clean = request("/api/v1/project/1/history/2", {
+      "x-ncp-apigw-signature-v2": TEST_SECRET_KEY,
+      "x-ncp-iam-access-key": "AK",
+      "x-ncp-apigw-timestamp": "1",
+    });
     expect(findLeaks(sourceDeployRequestTexts([clean]), secrets)).toEqual([]);
-    const leaking = [request(`/api/v1/project?projectName=${TEST_SECRET_KEY}`, {}), request("/api/v1/project", { "x-debug": TEST_SIGNING_SECRET })];
+    const leaking = [
+      request(`/api/v1/project?projectName=${TEST_SECRET_KEY}`, {}),
+      request("/api/v1/project", { "x-debug": TEST_SIGNING_SECRET }),
+    ];
     expect(findLeaks(sourceDeployRequestTexts(leaking), secrets).map((l) => l.secret)).toEqual(["TEST_SECRET_KEY", "TEST_SIGNING_SECRET"]);
   });
 
   it("also looks for the secret values an app was started with, ignoring values too short to be distinctive", () => {
     const env = { SLACK_BOT_TOKEN: "xoxb-custom-token-42", SLACK_SIGNING_SECRET: "s", NCP_SECRET_KEY: TEST_SECRET_KEY, LOCALE: "en" };
-    expect(secretsOf(env).map((s) => s.name)).toEqual(["TEST_SECRET_KEY", "TEST_BOT_TOKEN", "TEST_SIGNING_SECRET", "TEST_APP_TOKEN", "SLACK_BOT_TOKEN"]);
+    expect(secretsOf(env).map((s) => s.name)).toEqual([
+      "TEST_SECRET_KEY",
+      "TEST_BOT_TOKEN",
+      "TEST_SIGNING_SECRET",
+      "TEST_APP_TOKEN",
+      "SLACK_BOT_TOKEN",
+    ]);
     expect(findLeaks(logTexts(["says xoxb-custom-token-42", "s s s"]), secretsOf(env)).map((l) => l.secret)).toEqual(["SLACK_BOT_TOKEN"]);
   });
 
@@ -383,7 +443,9 @@ describe("the secrets scan every e2e stack runs when it stops", () => {
       leaky.slack.reset();
       const failure = await leaky.stop().catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(SecretLeakError);
-      expect((failure as SecretLeakError).leaks).toEqual([expect.objectContaining({ secret: "TEST_SIGNING_SECRET", where: "slack chat.postMessage body" })]);
+      expect((failure as SecretLeakError).leaks).toEqual([
+        expect.objectContaining({ secret: "TEST_SIGNING_SECRET", where: "slack chat.postMessage body" }),
+      ]);
     });
   });
 });

@@ -4,23 +4,23 @@ import http from "node:http";
 import { isValidSlackRequest, verifySlackRequest } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { decodeBody, startFakeSlack, type FakeSlack } from "../fakes/slack-fake.js";
+import { decodeBody, type FakeSlack, startFakeSlack } from "../fakes/slack-fake.js";
 import {
   APP_ENTRY,
-  REPO_ROOT,
-  TEST_BOT_TOKEN,
-  TEST_SECRET_KEY,
-  TEST_SIGNING_SECRET,
   blockActionBody,
   cleanEnv,
   eventBody,
   freePort,
   linkSharedEvent,
   parseLogLines,
+  REPO_ROOT,
   signSlackRequest,
   slashCommandBody,
   startApp,
   startStack,
+  TEST_BOT_TOKEN,
+  TEST_SECRET_KEY,
+  TEST_SIGNING_SECRET,
   urlVerificationBody,
 } from "./harness.js";
 
@@ -60,7 +60,9 @@ describe("signSlackRequest", () => {
 
 describe("payload builders", () => {
   it("slashCommandBody is form-encoded with the fields Slack sends", () => {
-    const form = new URLSearchParams(slashCommandBody({ text: "12 345 & <x>", responseUrl: "http://127.0.0.1:1/response/a", userId: "U1", channelId: "C1", teamId: "T1" }));
+    const form = new URLSearchParams(
+      slashCommandBody({ text: "12 345 & <x>", responseUrl: "http://127.0.0.1:1/response/a", userId: "U1", channelId: "C1", teamId: "T1" }),
+    );
     expect(Object.fromEntries(form)).toMatchObject({
       command: "/deploy-history",
       text: "12 345 & <x>",
@@ -73,17 +75,31 @@ describe("payload builders", () => {
   });
 
   it("eventBody wraps an event in an event_callback envelope with unique event ids", () => {
-    const event = linkSharedEvent({ links: [{ url: "https://console.ncloud.com/x", domain: "console.ncloud.com" }], channel: "COMPOSER", messageTs: "U1-abc", source: "composer", unfurlId: "UF1" });
+    const event = linkSharedEvent({
+      links: [{ url: "https://console.ncloud.com/x", domain: "console.ncloud.com" }],
+      channel: "COMPOSER",
+      messageTs: "U1-abc",
+      source: "composer",
+      unfurlId: "UF1",
+    });
     const a = JSON.parse(eventBody(event, { teamId: "T9" })) as Record<string, unknown>;
     const b = JSON.parse(eventBody(event)) as Record<string, unknown>;
-    expect(a).toMatchObject({ type: "event_callback", team_id: "T9", event: { type: "link_shared", channel: "COMPOSER", message_ts: "U1-abc", source: "composer", unfurl_id: "UF1" } });
+    expect(a).toMatchObject({
+      type: "event_callback",
+      team_id: "T9",
+      event: { type: "link_shared", channel: "COMPOSER", message_ts: "U1-abc", source: "composer", unfurl_id: "UF1" },
+    });
     expect(a.event_id).not.toBe(b.event_id);
     expect(JSON.parse(eventBody(event, { eventId: "Ev1" }))).toMatchObject({ event_id: "Ev1" });
     expect(JSON.parse(urlVerificationBody("chal"))).toEqual({ token: expect.any(String), challenge: "chal", type: "url_verification" });
   });
 
   it("blockActionBody sends payload=<json> for a message or a view container", () => {
-    const onMessage = JSON.parse(new URLSearchParams(blockActionBody({ actionId: "refresh", value: "1:2", responseUrl: "http://r", channelId: "C1", messageTs: "1.2" })).get("payload") ?? "");
+    const onMessage = JSON.parse(
+      new URLSearchParams(
+        blockActionBody({ actionId: "refresh", value: "1:2", responseUrl: "http://r", channelId: "C1", messageTs: "1.2" }),
+      ).get("payload") ?? "",
+    );
     expect(onMessage).toMatchObject({
       type: "block_actions",
       container: { type: "message", channel_id: "C1", message_ts: "1.2" },
@@ -92,8 +108,10 @@ describe("payload builders", () => {
       response_url: "http://r",
       actions: [{ action_id: "refresh", value: "1:2", type: "button" }],
     });
-    const inModal = JSON.parse(new URLSearchParams(blockActionBody({ actionId: "more", viewId: "V1", privateMetadata: "{\"p\":1}" })).get("payload") ?? "");
-    expect(inModal).toMatchObject({ container: { type: "view", view_id: "V1" }, view: { id: "V1", private_metadata: "{\"p\":1}" } });
+    const inModal = JSON.parse(
+      new URLSearchParams(blockActionBody({ actionId: "more", viewId: "V1", privateMetadata: '{"p":1}' })).get("payload") ?? "",
+    );
+    expect(inModal).toMatchObject({ container: { type: "view", view_id: "V1" }, view: { id: "V1", private_metadata: '{"p":1}' } });
     expect(inModal).not.toHaveProperty("channel");
   });
 });
@@ -150,10 +168,14 @@ describe("fake Slack", () => {
 
   it("answers the other supported methods and unknown_method for the rest", async () => {
     await expect(client.chat.update({ channel: "C1", ts: "1.5", text: "x" })).resolves.toMatchObject({ ok: true, ts: "1.5" });
-    await expect(client.views.update({ view_id: "V9", view: { type: "modal", title: { type: "plain_text", text: "T" }, blocks: [] } })).resolves.toMatchObject({
+    await expect(
+      client.views.update({ view_id: "V9", view: { type: "modal", title: { type: "plain_text", text: "T" }, blocks: [] } }),
+    ).resolves.toMatchObject({
       view: { id: "V9" },
     });
-    await expect(client.conversations.info({ channel: "C7" })).resolves.toMatchObject({ channel: { id: "C7", is_shared: false, is_ext_shared: false } });
+    await expect(client.conversations.info({ channel: "C7" })).resolves.toMatchObject({
+      channel: { id: "C7", is_shared: false, is_ext_shared: false },
+    });
     await expect(client.users.info({ user: "U1" })).rejects.toMatchObject({ data: { ok: false, error: "unknown_method" } });
     expect(slack.calls().map((c) => c.method)).toEqual(["chat.update", "views.update", "conversations.info", "users.info"]);
   });
@@ -172,7 +194,10 @@ describe("fake Slack", () => {
   it("rateLimitNext answers 429 with Retry-After, then recovers", async () => {
     slack.rateLimitNext("chat.postMessage", 7);
     const limited = new WebClient(TEST_BOT_TOKEN, { slackApiUrl: `${slack.apiUrl}/`, rejectRateLimitedCalls: true });
-    await expect(limited.chat.postMessage({ channel: "C1", text: "x" })).rejects.toMatchObject({ code: "slack_webapi_rate_limited_error", retryAfter: 7 });
+    await expect(limited.chat.postMessage({ channel: "C1", text: "x" })).rejects.toMatchObject({
+      code: "slack_webapi_rate_limited_error",
+      retryAfter: 7,
+    });
     await expect(limited.chat.postMessage({ channel: "C1", text: "x" })).resolves.toMatchObject({ ok: true });
     expect(slack.calls("chat.postMessage").map((c) => c.status)).toEqual([429, 200]);
   });
@@ -219,7 +244,10 @@ describe("fake Slack", () => {
 
   it("respondWith overrides a method's success answer", async () => {
     slack.respondWith("conversations.info", (call) => ({ channel: { id: call.body.channel, is_ext_shared: true } }));
-    await expect(client.conversations.info({ channel: "C5" })).resolves.toMatchObject({ ok: true, channel: { id: "C5", is_ext_shared: true } });
+    await expect(client.conversations.info({ channel: "C5" })).resolves.toMatchObject({
+      ok: true,
+      channel: { id: "C5", is_ext_shared: true },
+    });
   });
 
   it("close() ends even with a keep-alive connection open", async () => {
@@ -240,7 +268,11 @@ describe("fake Slack", () => {
 
 describe("decodeBody", () => {
   it("keeps text fields as strings and undecodable JSON-looking values as they are", () => {
-    expect(decodeBody("text=%5B1%5D&blocks=%5B1%5D&x=%7Bbroken", "application/x-www-form-urlencoded")).toEqual({ text: "[1]", blocks: [1], x: "{broken" });
+    expect(decodeBody("text=%5B1%5D&blocks=%5B1%5D&x=%7Bbroken", "application/x-www-form-urlencoded")).toEqual({
+      text: "[1]",
+      blocks: [1],
+      x: "{broken",
+    });
     expect(decodeBody("", undefined)).toEqual({});
     expect(decodeBody("not json", "application/json")).toEqual({ _raw: "not json" });
   });
@@ -309,8 +341,8 @@ describe.skipIf(!built)("startApp / startStack smoke (needs a build)", () => {
   });
 
   it("fails with the app's output when the configuration is invalid", async () => {
-    await expect(startApp({ env: { SLACK_BOT_TOKEN: "not-a-token", SLACK_SIGNING_SECRET: "s" }, entry: ENTRY, healthTimeoutMs: 10_000 })).rejects.toThrow(
-      /app did not start[\s\S]*SLACK_BOT_TOKEN/,
-    );
+    await expect(
+      startApp({ env: { SLACK_BOT_TOKEN: "not-a-token", SLACK_SIGNING_SECRET: "s" }, entry: ENTRY, healthTimeoutMs: 10_000 }),
+    ).rejects.toThrow(/app did not start[\s\S]*SLACK_BOT_TOKEN/);
   });
 });

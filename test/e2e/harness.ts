@@ -2,16 +2,28 @@
  * End-to-end harness: signed Slack request builders, and a runner that starts the built app
  * (`node dist/server.mjs`, as `npm start` does) against local fakes on 127.0.0.1.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { once } from "node:events";
 import net from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { startFakeSlack, type FakeSlack, type RecordedCall } from "../fakes/slack-fake.js";
-import { startFakeSourceDeploy, type FakeSourceDeploy, type FakeSourceDeployOptions } from "../fakes/sourcedeploy-fake.js";
+import { type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slack-fake.js";
+import { type FakeSourceDeploy, type FakeSourceDeployOptions, startFakeSourceDeploy } from "../fakes/sourcedeploy-fake.js";
 import { GENEROUS_TIMEOUT_MS, waitUntil } from "../support/wait.js";
-import { TEST_ACCESS_KEY, TEST_BOT_TOKEN, TEST_SECRET_KEY, TEST_SIGNING_SECRET, SecretLeakError, findLeaks, logTexts, secretsOf, slackCallTexts, sourceDeployRequestTexts, type Leak } from "./secrets.js";
+import {
+  findLeaks,
+  type Leak,
+  logTexts,
+  SecretLeakError,
+  secretsOf,
+  slackCallTexts,
+  sourceDeployRequestTexts,
+  TEST_ACCESS_KEY,
+  TEST_BOT_TOKEN,
+  TEST_SECRET_KEY,
+  TEST_SIGNING_SECRET,
+} from "./secrets.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** What `npm start` runs: the bundled server (see scripts/bundle.mjs). */
@@ -38,7 +50,12 @@ export function slackSignature(body: string, signingSecret: string, timestamp: n
 }
 
 /** Headers Slack sends with a request: `v0=` HMAC-SHA256 of `v0:{timestamp}:{body}`. */
-export function signSlackRequest(body: string, signingSecret: string, timestamp: number = nowSeconds(), contentType: string = FORM): SignedHeaders {
+export function signSlackRequest(
+  body: string,
+  signingSecret: string,
+  timestamp: number = nowSeconds(),
+  contentType: string = FORM,
+): SignedHeaders {
   return {
     "content-type": contentType,
     "x-slack-signature": slackSignature(body, signingSecret, timestamp),
@@ -463,7 +480,11 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     handled: async (send, count = 1, timeoutMs = GENEROUS_TIMEOUT_MS) => {
       const target = handledCount + count;
       const result = await send();
-      await waitUntil(() => handledCount >= target, `the app to finish handling ${count} request(s) (a "request handled" log line each)`, timeoutMs);
+      await waitUntil(
+        () => handledCount >= target,
+        `the app to finish handling ${count} request(s) (a "request handled" log line each)`,
+        timeoutMs,
+      );
       return result;
     },
     get: async (path) => toResponse(await fetch(`${url}${path}`, { signal: AbortSignal.timeout(10_000) })),
@@ -503,7 +524,10 @@ export interface Stack {
   stop(): Promise<ExitStatus>;
 }
 
-export function stackEnv(slack: Pick<FakeSlack, "apiUrl">, sourceDeploy: Pick<FakeSourceDeploy, "url" | "accessKey" | "secretKey">): Record<string, string> {
+export function stackEnv(
+  slack: Pick<FakeSlack, "apiUrl">,
+  sourceDeploy: Pick<FakeSourceDeploy, "url" | "accessKey" | "secretKey">,
+): Record<string, string> {
   return {
     SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
     SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,

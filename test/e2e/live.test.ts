@@ -9,7 +9,16 @@ import type { RecordedCall } from "../fakes/slack-fake.js";
 import { messageProblems } from "../support/block-kit.js";
 import { readFixture } from "../support/fixtures.js";
 import { waitUntil } from "../support/wait.js";
-import { JSON_TYPE, appMentionEvent, blockActionBody, eventBody, linkSharedEvent, slashCommandBody, startStack, type Stack } from "./harness.js";
+import {
+  appMentionEvent,
+  blockActionBody,
+  eventBody,
+  JSON_TYPE,
+  linkSharedEvent,
+  type Stack,
+  slashCommandBody,
+  startStack,
+} from "./harness.js";
 
 const PROJECT = "41027";
 const FIXTURE = readFixture<{ result: Record<string, unknown> & { config: { targets: Record<string, unknown>[] }[] } }>(
@@ -45,7 +54,14 @@ let counter = 0;
 async function share(historyId: string): Promise<string> {
   const before = stack.slack.calls("chat.postMessage").length;
   await stack.app.handled(() =>
-    stack.app.postSigned(blockActionBody({ actionId: "history_share", value: `${PROJECT}:${historyId}`, responseUrl: stack.slack.responseUrl(`live-${++counter}`), isEphemeral: true })),
+    stack.app.postSigned(
+      blockActionBody({
+        actionId: "history_share",
+        value: `${PROJECT}:${historyId}`,
+        responseUrl: stack.slack.responseUrl(`live-${++counter}`),
+        isEphemeral: true,
+      }),
+    ),
   );
   return String(stack.slack.calls("chat.postMessage")[before]!.response?.ts);
 }
@@ -74,37 +90,47 @@ async function advance(historyId: string, step: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ env: { WATCH_INTERVAL_MS: "200", WATCH_MAX_INTERVAL_MS: "400", UPSTREAM_MAX_RPS: "50", SLACK_UPDATES_PER_MINUTE: "100000" } });
+  stack = await startStack({
+    env: { WATCH_INTERVAL_MS: "200", WATCH_MAX_INTERVAL_MS: "400", UPSTREAM_MAX_RPS: "50", SLACK_UPDATES_PER_MINUTE: "100000" },
+  });
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
 describe("live progress", () => {
-  it("edits a shared message as the deployment advances, ends with a final update, then forgets it", async () => {
-    const historyId = "905001";
-    stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 0));
-    stack.slack.reset();
-    const ts = await share(historyId);
-    const first = stack.slack.calls("chat.postMessage")[0]!.body as { blocks: unknown[] };
-    expect(JSON.stringify(first.blocks)).toContain("history_refresh");
-    expect((await live()).watches).toBe(1);
+  it(
+    "edits a shared message as the deployment advances, ends with a final update, then forgets it",
+    async () => {
+      const historyId = "905001";
+      stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 0));
+      stack.slack.reset();
+      const ts = await share(historyId);
+      const first = stack.slack.calls("chat.postMessage")[0]!.body as { blocks: unknown[] };
+      expect(JSON.stringify(first.blocks)).toContain("history_refresh");
+      expect((await live()).watches).toBe(1);
 
-    for (let step = 1; step <= LAST_STEP; step++) await advance(historyId, step);
-    await stack.slack.waitFor((c) => c.method === "chat.update" && JSON.stringify(c.body).includes("succeeded") && !JSON.stringify(c.body).includes("history_refresh"));
-    await stack.app.waitForLog(logLine("watch: loop ended", historyId));
+      for (let step = 1; step <= LAST_STEP; step++) await advance(historyId, step);
+      await stack.slack.waitFor(
+        (c) =>
+          c.method === "chat.update" && JSON.stringify(c.body).includes("succeeded") && !JSON.stringify(c.body).includes("history_refresh"),
+      );
+      await stack.app.waitForLog(logLine("watch: loop ended", historyId));
 
-    const updates = updatesOf(ts);
-    expect(updates.length).toBeGreaterThanOrEqual(3);
-    const progress = updates.slice(0, -1).map(progressOf); // the final update has no progress bar
-    expect(progress).toEqual([...progress].sort((a, b) => a - b));
-    expect(new Set(progress).size).toBeGreaterThan(2);
-    for (let i = 1; i < updates.length; i++) expect(JSON.stringify(updates[i]!.body.blocks)).not.toBe(JSON.stringify(updates[i - 1]!.body.blocks));
-    const last = updates.at(-1)!.body as { text: string; blocks: unknown[] };
-    expect(messageProblems(last)).toEqual([]);
-    expect(JSON.stringify(last.blocks)).not.toContain("history_refresh");
-    expect(await live()).toEqual({ watches: 0, loops: 0 }); // no loop is left that could edit it again
-  }, SLOW_TEST_MS);
+      const updates = updatesOf(ts);
+      expect(updates.length).toBeGreaterThanOrEqual(3);
+      const progress = updates.slice(0, -1).map(progressOf); // the final update has no progress bar
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
+      expect(new Set(progress).size).toBeGreaterThan(2);
+      for (let i = 1; i < updates.length; i++)
+        expect(JSON.stringify(updates[i]!.body.blocks)).not.toBe(JSON.stringify(updates[i - 1]!.body.blocks));
+      const last = updates.at(-1)!.body as { text: string; blocks: unknown[] };
+      expect(messageProblems(last)).toEqual([]);
+      expect(JSON.stringify(last.blocks)).not.toContain("history_refresh");
+      expect(await live()).toEqual({ watches: 0, loops: 0 }); // no loop is left that could edit it again
+    },
+    SLOW_TEST_MS,
+  );
 
   it("sends no update while nothing changes", async () => {
     const historyId = "905002";
@@ -116,20 +142,24 @@ describe("live progress", () => {
     expect(stack.slack.calls("chat.update")).toHaveLength(0);
   });
 
-  it("polls once per tick for 50 messages following one history", async () => {
-    const historyId = "905003";
-    stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 5));
-    stack.slack.reset();
-    const watchesBefore = (await live()).watches;
-    for (let i = 0; i < 50; i++) await share(historyId);
-    expect((await live()).watches).toBe(watchesBefore + 50);
-    const start = historyRequests(historyId).length;
-    await polls(historyId, 5);
-    // One poll per tick, and a tick comes at least WATCH_INTERVAL_MS (200) after the last one ended:
-    // a poll per message would show up as polls a few ms apart.
-    const seen = historyRequests(historyId).slice(start);
-    for (let i = 1; i < seen.length; i++) expect(seen[i]!.time - seen[i - 1]!.time).toBeGreaterThanOrEqual(150);
-  }, SLOW_TEST_MS);
+  it(
+    "polls once per tick for 50 messages following one history",
+    async () => {
+      const historyId = "905003";
+      stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 5));
+      stack.slack.reset();
+      const watchesBefore = (await live()).watches;
+      for (let i = 0; i < 50; i++) await share(historyId);
+      expect((await live()).watches).toBe(watchesBefore + 50);
+      const start = historyRequests(historyId).length;
+      await polls(historyId, 5);
+      // One poll per tick, and a tick comes at least WATCH_INTERVAL_MS (200) after the last one ended:
+      // a poll per message would show up as polls a few ms apart.
+      const seen = historyRequests(historyId).slice(start);
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!.time - seen[i - 1]!.time).toBeGreaterThanOrEqual(150);
+    },
+    SLOW_TEST_MS,
+  );
 
   it("stops following a deleted message while the others go on, and honours Retry-After", async () => {
     const historyId = "905004";
@@ -137,7 +167,9 @@ describe("live progress", () => {
     stack.slack.reset();
     const gone = await share(historyId);
     const kept = await share(historyId);
-    stack.slack.respondWith("chat.update", (call) => ((call.body as { ts: string }).ts === gone ? { ok: false, error: "message_not_found" } : {}));
+    stack.slack.respondWith("chat.update", (call) =>
+      (call.body as { ts: string }).ts === gone ? { ok: false, error: "message_not_found" } : {},
+    );
     try {
       stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 2));
       await stack.slack.waitFor((c) => c.method === "chat.update" && (c.body as { ts: string }).ts === kept);
@@ -156,7 +188,6 @@ describe("live progress", () => {
   });
 });
 
-
 describe("Slack rate limits", () => {
   it("pauses every chat.update after one 429, not only the message that got it", async () => {
     const [first, second] = ["905010", "905011"];
@@ -169,7 +200,14 @@ describe("Slack rate limits", () => {
     stack.sourceDeploy.setHistory(PROJECT, first, stateAt(first, 2));
     const [limited] = await stack.slack.waitFor((c) => c.method === "chat.update" && c.status === 429);
     // Only once the app has taken the 429 in does the other message change: its update must wait too.
-    await waitUntil(() => stack.app.parsedLogs().slice(mark).some((l) => l.msg === "watch: rate limited by Slack"), "the app to take the 429 in");
+    await waitUntil(
+      () =>
+        stack.app
+          .parsedLogs()
+          .slice(mark)
+          .some((l) => l.msg === "watch: rate limited by Slack"),
+      "the app to take the 429 in",
+    );
     stack.sourceDeploy.setHistory(PROJECT, second, stateAt(second, 2));
     await stack.slack.waitFor(() => stack.slack.calls("chat.update").filter((c) => c.status === 200).length >= 2);
     const later = stack.slack.calls("chat.update").filter((c) => c.time > limited!.time);
@@ -180,13 +218,22 @@ describe("Slack rate limits", () => {
 
 describe("Slack update budget", () => {
   it("edits at most SLACK_UPDATES_PER_MINUTE messages a minute, then sends what is current once there is room", async () => {
-    const small = await startStack({ env: { WATCH_INTERVAL_MS: "200", WATCH_MAX_INTERVAL_MS: "400", UPSTREAM_MAX_RPS: "50", SLACK_UPDATES_PER_MINUTE: "2" } });
+    const small = await startStack({
+      env: { WATCH_INTERVAL_MS: "200", WATCH_MAX_INTERVAL_MS: "400", UPSTREAM_MAX_RPS: "50", SLACK_UPDATES_PER_MINUTE: "2" },
+    });
     try {
       const ids = ["905020", "905021", "905022"];
       for (const id of ids) small.sourceDeploy.setHistory(PROJECT, id, stateAt(id, 1));
       for (const id of ids) {
         await small.app.handled(() =>
-          small.app.postSigned(blockActionBody({ actionId: "history_share", value: `${PROJECT}:${id}`, responseUrl: small.slack.responseUrl(`b-${id}`), isEphemeral: true })),
+          small.app.postSigned(
+            blockActionBody({
+              actionId: "history_share",
+              value: `${PROJECT}:${id}`,
+              responseUrl: small.slack.responseUrl(`b-${id}`),
+              isEphemeral: true,
+            }),
+          ),
         );
       }
       expect(small.slack.calls("chat.postMessage")).toHaveLength(3);
@@ -204,28 +251,39 @@ describe("Slack update budget", () => {
 });
 
 describe("live progress on other surfaces", () => {
-  it("updates a private reply through its response_url at most 4 more times, the last asking for Refresh", async () => {
-    const historyId = "905005";
-    stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 0));
-    const id = `cmd-live-${++counter}`;
-    await stack.app.handled(() => stack.app.postSigned(slashCommandBody({ text: `${PROJECT} ${historyId}`, responseUrl: stack.slack.responseUrl(id) })));
-    for (let step = 1; step <= 8; step++) await advance(historyId, step);
-    const removed = await stack.app.waitForLog(logLine("watch: removed", historyId));
-    expect(removed.why).toBe("response_url used up");
-    await stack.app.waitForLog(logLine("watch: loop ended", historyId));
-    const posts = stack.slack.calls("response_url").filter((c) => c.id === id);
-    expect(posts).toHaveLength(5);
-    for (const post of posts.slice(1)) expect(post.body).toMatchObject({ replace_original: true });
-    expect(JSON.stringify(posts.at(-1)!.body)).toMatch(/Refresh/);
-    expect(JSON.stringify(posts.at(-1)!.body)).toContain("history_refresh");
-  }, SLOW_TEST_MS);
+  it(
+    "updates a private reply through its response_url at most 4 more times, the last asking for Refresh",
+    async () => {
+      const historyId = "905005";
+      stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 0));
+      const id = `cmd-live-${++counter}`;
+      await stack.app.handled(() =>
+        stack.app.postSigned(slashCommandBody({ text: `${PROJECT} ${historyId}`, responseUrl: stack.slack.responseUrl(id) })),
+      );
+      for (let step = 1; step <= 8; step++) await advance(historyId, step);
+      const removed = await stack.app.waitForLog(logLine("watch: removed", historyId));
+      expect(removed.why).toBe("response_url used up");
+      await stack.app.waitForLog(logLine("watch: loop ended", historyId));
+      const posts = stack.slack.calls("response_url").filter((c) => c.id === id);
+      expect(posts).toHaveLength(5);
+      for (const post of posts.slice(1)) expect(post.body).toMatchObject({ replace_original: true });
+      expect(JSON.stringify(posts.at(-1)!.body)).toMatch(/Refresh/);
+      expect(JSON.stringify(posts.at(-1)!.body)).toContain("history_refresh");
+    },
+    SLOW_TEST_MS,
+  );
 
   it("re-unfurls a running deployment's link as it advances", async () => {
     const historyId = "905006";
     stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 0));
     stack.slack.reset();
     const url = `https://console.ncloud.com/sourcedeploy/project/${PROJECT}/history/${historyId}`;
-    await stack.app.handled(() => stack.app.postSigned(eventBody(linkSharedEvent({ channel: "C0LIVE", messageTs: "1700000500.000100", links: [{ url, domain: "console.ncloud.com" }] })), JSON_TYPE));
+    await stack.app.handled(() =>
+      stack.app.postSigned(
+        eventBody(linkSharedEvent({ channel: "C0LIVE", messageTs: "1700000500.000100", links: [{ url, domain: "console.ncloud.com" }] })),
+        JSON_TYPE,
+      ),
+    );
     expect(stack.slack.calls("chat.unfurl")).toHaveLength(1);
     stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, LAST_STEP));
     await stack.slack.waitFor(() => stack.slack.calls("chat.unfurl").length >= 2);
@@ -239,7 +297,12 @@ describe("live progress on other surfaces", () => {
     const historyId = "905007";
     stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 0));
     stack.slack.reset();
-    await stack.app.handled(() => stack.app.postSigned(eventBody(appMentionEvent({ text: `<@UBOT> ${PROJECT} ${historyId}`, ts: "1700000600.000100", channel: "C0LIVE" })), JSON_TYPE));
+    await stack.app.handled(() =>
+      stack.app.postSigned(
+        eventBody(appMentionEvent({ text: `<@UBOT> ${PROJECT} ${historyId}`, ts: "1700000600.000100", channel: "C0LIVE" })),
+        JSON_TYPE,
+      ),
+    );
     const ts = String(stack.slack.calls("chat.postMessage")[0]!.response?.ts);
     stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, LAST_STEP));
     await stack.slack.waitFor(() => updatesOf(ts).length >= 1);

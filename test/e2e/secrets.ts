@@ -105,7 +105,12 @@ export class SecretLeakError extends Error {
   override readonly name = "SecretLeakError";
   readonly leaks: readonly Leak[];
   constructor(leaks: readonly Leak[]) {
-    super(`secrets leaked in ${leaks.length} place(s):\n${leaks.slice(0, 20).map((l) => `  - ${l.secret} in ${l.where}: ${l.excerpt}`).join("\n")}`);
+    super(
+      `secrets leaked in ${leaks.length} place(s):\n${leaks
+        .slice(0, 20)
+        .map((l) => `  - ${l.secret} in ${l.where}: ${l.excerpt}`)
+        .join("\n")}`,
+    );
     this.leaks = leaks;
   }
 }

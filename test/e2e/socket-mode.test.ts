@@ -4,27 +4,27 @@
  */
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeSlack, type FakeSlack } from "../fakes/slack-fake.js";
-import { startFakeSocketMode, type FakeSocketMode } from "../fakes/socket-mode-fake.js";
-import { startFakeSourceDeploy, type FakeSourceDeploy } from "../fakes/sourcedeploy-fake.js";
+import { type FakeSlack, startFakeSlack } from "../fakes/slack-fake.js";
+import { type FakeSocketMode, startFakeSocketMode } from "../fakes/socket-mode-fake.js";
+import { type FakeSourceDeploy, startFakeSourceDeploy } from "../fakes/sourcedeploy-fake.js";
 import { waitUntil } from "../support/wait.js";
 import {
   APP_ENTRY,
-  JSON_TYPE,
-  REPO_ROOT,
-  TEST_ACCESS_KEY,
-  TEST_APP_TOKEN,
-  TEST_SECRET_KEY,
   appMentionEvent,
   blockActionBody,
   cleanEnv,
   eventBody,
+  JSON_TYPE,
+  REPO_ROOT,
+  type RunningApp,
   slashCommandBody,
   stackEnv,
   startApp,
-  type RunningApp,
+  TEST_ACCESS_KEY,
+  TEST_APP_TOKEN,
+  TEST_SECRET_KEY,
 } from "./harness.js";
-import { SecretLeakError, findLeaks, secretsOf, slackCallTexts, sourceDeployRequestTexts, type Leak } from "./secrets.js";
+import { findLeaks, type Leak, SecretLeakError, secretsOf, slackCallTexts, sourceDeployRequestTexts } from "./secrets.js";
 
 /** A slash command as Socket Mode delivers it: the HTTP form fields, as a JSON object. */
 function slashCommandPayload(text: string, responseUrl: string): Record<string, unknown> {
@@ -58,7 +58,9 @@ async function stopAndScan() {
     logLeaks = error.leaks;
     return app.exitStatus() ?? { code: null, signal: null };
   });
-  const overTheSocket = socket.received().map((message, index) => ({ where: `socket message ${index + 1}`, text: JSON.stringify(message) }));
+  const overTheSocket = socket
+    .received()
+    .map((message, index) => ({ where: `socket message ${index + 1}`, text: JSON.stringify(message) }));
   const payloads = [...slackCallTexts(slack.calls()), ...sourceDeployRequestTexts(sourceDeploy.requests), ...overTheSocket];
   const leaks = [...logLeaks, ...findLeaks(payloads, secretsOf(env))];
   if (leaks.length > 0) throw new SecretLeakError(leaks);
@@ -127,7 +129,12 @@ describe("Socket Mode", () => {
   });
 
   it("acks a Refresh click and replaces the message through response_url", async () => {
-    const payload = blockActionPayload({ actionId: "history_refresh", value: "41027:904611", responseUrl: slack.responseUrl("sm-refresh"), isEphemeral: true });
+    const payload = blockActionPayload({
+      actionId: "history_refresh",
+      value: "41027:904611",
+      responseUrl: slack.responseUrl("sm-refresh"),
+      isEphemeral: true,
+    });
     await socket.send({ type: "interactive", payload });
     const [post] = await slack.waitFor((c) => c.method === "response_url" && c.id === "sm-refresh");
     expect(post!.body).toMatchObject({ replace_original: true });
@@ -160,7 +167,10 @@ describe("Socket Mode", () => {
 });
 
 /** Runs the app to its exit (asynchronously, so the fakes in this process keep answering). */
-function runToExit(env: Record<string, string | undefined>, timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runToExit(
+  env: Record<string, string | undefined>,
+  timeoutMs = 15_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [APP_ENTRY], { cwd: REPO_ROOT, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";

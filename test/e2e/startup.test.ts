@@ -2,12 +2,26 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeSlack, type FakeSlack } from "../fakes/slack-fake.js";
+import { type FakeSlack, startFakeSlack } from "../fakes/slack-fake.js";
 import { waitUntil } from "../support/wait.js";
-import { APP_ENTRY, REPO_ROOT, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, cleanEnv, slashCommandBody, startApp, type RunningApp } from "./harness.js";
+import {
+  APP_ENTRY,
+  cleanEnv,
+  REPO_ROOT,
+  type RunningApp,
+  slashCommandBody,
+  startApp,
+  TEST_BOT_TOKEN,
+  TEST_SIGNING_SECRET,
+} from "./harness.js";
 
 function runMain(env: Record<string, string>) {
-  return spawnSync(process.execPath, [join(REPO_ROOT, APP_ENTRY)], { cwd: REPO_ROOT, env: cleanEnv(env), encoding: "utf8", timeout: 10_000 });
+  return spawnSync(process.execPath, [join(REPO_ROOT, APP_ENTRY)], {
+    cwd: REPO_ROOT,
+    env: cleanEnv(env),
+    encoding: "utf8",
+    timeout: 10_000,
+  });
 }
 
 describe("start-up without Slack tokens", () => {
@@ -36,7 +50,9 @@ describe("demo mode (no NCP keys)", () => {
   let app: RunningApp;
   beforeAll(async () => {
     slack = await startFakeSlack();
-    app = await startApp({ env: { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: `${slack.apiUrl}/`, LOCALE: "en" } });
+    app = await startApp({
+      env: { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: `${slack.apiUrl}/`, LOCALE: "en" },
+    });
   });
   afterAll(async () => {
     await slack.close();

@@ -124,7 +124,11 @@ function successBody(method: string, body: Record<string, unknown>, nextTs: () =
       };
     case "chat.postMessage": {
       const ts = nextTs();
-      return { channel, ts, message: { type: "message", ts, text: body.text, blocks: body.blocks, bot_id: FAKE_BOT_ID, user: FAKE_BOT_USER_ID } };
+      return {
+        channel,
+        ts,
+        message: { type: "message", ts, text: body.text, blocks: body.blocks, bot_id: FAKE_BOT_ID, user: FAKE_BOT_USER_ID },
+      };
     }
     case "chat.update":
       return { channel, ts: text(body.ts) ?? nextTs(), text: body.text };
@@ -199,7 +203,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const fault = takeFault(call.method);
     if (fault) return faultReply(fault);
     if (call.method === "response_url") {
-      return call.id !== undefined && expired.has(call.id) ? { status: 404, body: { ok: false, error: "expired_url" } } : { status: 200, body: { ok: true } };
+      return call.id !== undefined && expired.has(call.id)
+        ? { status: 404, body: { ok: false, error: "expired_url" } }
+        : { status: 200, body: { ok: true } };
     }
     const responder = responders.get(call.method);
     if (responder) return { status: 200, body: { ok: true, ...responder(call) } };

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { GENEROUS_TIMEOUT_MS } from "../support/wait.js";
 import type { FakeSlack, RecordedCall } from "./slack-fake.js";
 
@@ -160,11 +160,19 @@ export async function startFakeSocketMode(slack: FakeSlack, options: FakeSocketM
     return { url: `${url}/link?ticket=${ticket}` };
   });
 
-  const waitForConnection = async ({ accepted: wanted = 1, timeoutMs = GENEROUS_TIMEOUT_MS }: { accepted?: number; timeoutMs?: number } = {}): Promise<void> => {
+  const waitForConnection = async ({
+    accepted: wanted = 1,
+    timeoutMs = GENEROUS_TIMEOUT_MS,
+  }: {
+    accepted?: number;
+    timeoutMs?: number;
+  } = {}): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     while (clients.length === 0 || accepted < wanted) {
       if (Date.now() >= deadline) {
-        throw new Error(`fake Socket Mode: after ${timeoutMs} ms ${clients.length} connection(s) open, ${accepted} accepted (wanted ${wanted}), ${opens} apps.connections.open call(s)`);
+        throw new Error(
+          `fake Socket Mode: after ${timeoutMs} ms ${clients.length} connection(s) open, ${accepted} accepted (wanted ${wanted}), ${opens} apps.connections.open call(s)`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

@@ -225,13 +225,19 @@ function historyList(store: Store, projectId: string, pageSize: number | undefin
   const body = store.historyLists.get(projectId);
   if (body !== undefined) return { status: 200, body: limitList(body, "historyList", pageSize) };
   const known = listOf(store.projects, "projectList").some((p) => isRecord(p) && String(p.id) === projectId);
-  return known ? { status: 200, body: { result: { historyList: [] } } } : { status: 404, body: notFoundBody(`Project ${projectId} does not exist.`) };
+  return known
+    ? { status: 200, body: { result: { historyList: [] } } }
+    : { status: 404, body: notFoundBody(`Project ${projectId} does not exist.`) };
 }
 
 function projectList(body: unknown, name: string | null, pageSize: number | undefined): unknown {
   const needle = name?.trim().toLowerCase();
   const keep = (p: unknown) => !needle || (isRecord(p) && String(p.name).toLowerCase().includes(needle));
-  return limitList(mapList(body, "projectList", (items) => items.filter(keep)), "projectList", pageSize);
+  return limitList(
+    mapList(body, "projectList", (items) => items.filter(keep)),
+    "projectList",
+    pageSize,
+  );
 }
 
 function limitList(body: unknown, key: string, pageSize: number | undefined): unknown {
@@ -265,7 +271,13 @@ function matches(fault: Fault, path: string): boolean {
   return typeof fault.path === "string" ? path === fault.path || path.startsWith(`${fault.path}?`) : fault.path.test(path);
 }
 
-function applyFault(fault: Fault | undefined, req: IncomingMessage, res: ServerResponse, answer: () => Answer, timers: Set<NodeJS.Timeout>): void {
+function applyFault(
+  fault: Fault | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: () => Answer,
+  timers: Set<NodeJS.Timeout>,
+): void {
   if (fault === undefined) {
     const { status, body } = answer();
     return sendJson(res, status, body);
@@ -299,7 +311,12 @@ function applyFault(fault: Fault | undefined, req: IncomingMessage, res: ServerR
     case "huge":
       return void sendHuge(res, fault.bytes ?? DEFAULT_HUGE_BYTES, fault.declareLength ?? false);
     case "non-json":
-      return sendRaw(res, 200, fault.contentType ?? "text/html; charset=utf-8", fault.body ?? "<html><body><h1>Service Temporarily Unavailable</h1></body></html>");
+      return sendRaw(
+        res,
+        200,
+        fault.contentType ?? "text/html; charset=utf-8",
+        fault.body ?? "<html><body><h1>Service Temporarily Unavailable</h1></body></html>",
+      );
   }
 }
 
@@ -314,7 +331,14 @@ function sendStatusFault(res: ServerResponse, status: number, body: unknown, hea
 function defaultErrorBody(status: number): unknown {
   if (status === 401) return AUTH_FAILED_BODY;
   if (status === 404) return notFoundBody();
-  const messages: Record<number, string> = { 403: "Forbidden", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout" };
+  const messages: Record<number, string> = {
+    403: "Forbidden",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+  };
   return { error: { errorCode: String(status), message: messages[status] ?? "Error" } };
 }
 
@@ -327,7 +351,10 @@ async function sendHuge(res: ServerResponse, bytes: number, declareLength: boole
   const head = '{"result":{"padding":"';
   const tail = '"}}';
   const padding = Math.max(0, bytes - head.length - tail.length);
-  res.writeHead(200, { "content-type": "application/json", ...(declareLength ? { "content-length": head.length + padding + tail.length } : {}) });
+  res.writeHead(200, {
+    "content-type": "application/json",
+    ...(declareLength ? { "content-length": head.length + padding + tail.length } : {}),
+  });
   res.write(head);
   const chunk = "x".repeat(64 * 1024);
   for (let left = padding; left > 0 && !res.destroyed; left -= chunk.length) {

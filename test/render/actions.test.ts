@@ -43,11 +43,15 @@ describe("button values", () => {
 
 describe("consoleUrl", () => {
   it("fills and encodes the placeholders", () => {
-    expect(consoleUrl("https://c.example/p/{projectId}/h/{historyId}", { projectId: "1", historyId: "a b/c" })).toBe("https://c.example/p/1/h/a%20b%2Fc");
+    expect(consoleUrl("https://c.example/p/{projectId}/h/{historyId}", { projectId: "1", historyId: "a b/c" })).toBe(
+      "https://c.example/p/1/h/a%20b%2Fc",
+    );
   });
 
   it("keeps a template without placeholders and refuses non-http URLs", () => {
-    expect(consoleUrl("https://console.ncloud.com/vpc-source-deploy", { projectId: "1", historyId: "2" })).toBe("https://console.ncloud.com/vpc-source-deploy");
+    expect(consoleUrl("https://console.ncloud.com/vpc-source-deploy", { projectId: "1", historyId: "2" })).toBe(
+      "https://console.ncloud.com/vpc-source-deploy",
+    );
     expect(consoleUrl("javascript:alert(1)", { projectId: "1", historyId: "2" })).toBeUndefined();
     expect(consoleUrl("not a url", { projectId: "1", historyId: "2" })).toBeUndefined();
   });

@@ -23,7 +23,10 @@ describe("the test helper itself", () => {
       { type: "actions", block_id: "a", elements: [{ type: "button", action_id: "x", text: { type: "plain_text", text: "1" } }] },
       section("s", { block_id: "a", accessory: { type: "button", action_id: "x", text: { type: "plain_text", text: "2" } } }),
     ];
-    expect(slackLimitProblems(dup, { surface: "message" })).toEqual(['block_id "a" is used more than once', 'action_id "x" is used more than once']);
+    expect(slackLimitProblems(dup, { surface: "message" })).toEqual([
+      'block_id "a" is used more than once',
+      'action_id "x" is used more than once',
+    ]);
     expect(() => assertWithinSlackLimits(dup, { surface: "message" })).toThrow(/action_id "x"/);
   });
 
@@ -33,7 +36,9 @@ describe("the test helper itself", () => {
   });
 
   it("requires a top-level text of at most 4000 characters", () => {
-    expect(messageProblems({ text: "x".repeat(4001), blocks: [section("a")] })).toContain("top-level text has 4001 characters, more than 4000");
+    expect(messageProblems({ text: "x".repeat(4001), blocks: [section("a")] })).toContain(
+      "top-level text has 4001 characters, more than 4000",
+    );
     expect(messageProblems({ blocks: [section("a")] })).toContain("top-level text is missing");
   });
 });

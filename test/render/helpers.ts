@@ -1,6 +1,6 @@
-import { parseHistory, parseHistoryList, parseProjectList } from "../../src/sourcedeploy/schemas.js";
-import type { History, HistorySummary, Project } from "../../src/sourcedeploy/model.js";
 import type { RenderOptions } from "../../src/render/index.js";
+import type { History, HistorySummary, Project } from "../../src/sourcedeploy/model.js";
+import { parseHistory, parseHistoryList, parseProjectList } from "../../src/sourcedeploy/schemas.js";
 
 import { HISTORY_FIXTURES, readFixture } from "../support/fixtures.js";
 

@@ -4,13 +4,13 @@ import {
   ACTION_REFRESH,
   ACTION_SHARE,
   ACTION_SHOW_TARGETS,
+  type Message,
   renderHistory,
   renderUnfurl,
-  type Message,
 } from "../../src/render/index.js";
 import type { History, ServerTarget } from "../../src/sourcedeploy/model.js";
 import { assertValidMessage, mrkdwnTexts, textObjects } from "../support/block-kit.js";
-import { HISTORY_FIXTURES, allText, historyFixture, options } from "./helpers.js";
+import { allText, HISTORY_FIXTURES, historyFixture, options } from "./helpers.js";
 
 function actionIds(message: Message): string[] {
   return message.blocks.flatMap((b) => (b.type === "actions" ? b.elements.map((e) => e.action_id) : []));
@@ -138,7 +138,9 @@ describe("renderHistory content", () => {
   it("fills the console URL template, encoding the ids", () => {
     const history = { ...historyFixture("server-fail.json"), id: "9/9?x" };
     const message = renderHistory(history, options());
-    const open = message.blocks.flatMap((b) => (b.type === "actions" ? b.elements : [])).find((e) => e.action_id === ACTION_IDS.openConsole);
+    const open = message.blocks
+      .flatMap((b) => (b.type === "actions" ? b.elements : []))
+      .find((e) => e.action_id === ACTION_IDS.openConsole);
     expect(open?.url).toBe("https://console.ncloud.com/sourcedeploy/project/41027/history/9%2F9%3Fx");
   });
 
@@ -157,7 +159,13 @@ describe("renderHistory content", () => {
 
 describe("many targets", () => {
   it("summarizes what does not fit, failed and running first, and offers all targets", () => {
-    const history = manyTargets([["success", 250], ["standby", 2], ["fail", 3], ["deploy", 1], ["success", 100]]);
+    const history = manyTargets([
+      ["success", 250],
+      ["standby", 2],
+      ["fail", 3],
+      ["deploy", 1],
+      ["success", 100],
+    ]);
     const message = renderHistory(history, options());
     assertValidMessage(message);
     const texts = mrkdwnTexts(message.blocks).join("\n");

@@ -4,14 +4,14 @@ import {
   ACTION_IDS,
   ACTION_TARGETS_NEXT,
   ACTION_TARGETS_PREVIOUS,
-  TARGETS_PER_PAGE,
+  type Block,
+  type Button,
   decodeHistoryRef,
   decodeTargetsPageRef,
   pageCount,
   renderHistoryList,
   renderTargetsModal,
-  type Block,
-  type Button,
+  TARGETS_PER_PAGE,
 } from "../../src/render/index.js";
 import type { History, HistorySummary } from "../../src/sourcedeploy/model.js";
 import { assertValidMessage, assertValidModal, mrkdwnTexts } from "../support/block-kit.js";
@@ -23,7 +23,12 @@ function buttons(blocks: Block[]): Button[] {
 
 function withTargets(count: number): History {
   const base = historyFixture("server-fail.json");
-  const targets = Array.from({ length: count }, (_, i) => ({ name: `node-${i}`, serverNo: String(1000 + i), status: i % 7 === 0 ? "fail" : "success", steps: {} }));
+  const targets = Array.from({ length: count }, (_, i) => ({
+    name: `node-${i}`,
+    serverNo: String(1000 + i),
+    status: i % 7 === 0 ? "fail" : "success",
+    steps: {},
+  }));
   return { ...base, targets };
 }
 
@@ -52,7 +57,9 @@ describe("renderHistoryList", () => {
 
   it("shows emoji, status, stage / scenario and the start as a date token on one line", () => {
     const line = mrkdwnTexts(renderHistoryList(project, historyListFixture(), options()).blocks).find((t) => t.includes("#903344"));
-    expect(line).toBe("❌ *#903344* failed · prod-web / web-release-sequential · <!date^1772600767^{date_short_pretty} {time}|2026-03-04 14:06 GMT+9>");
+    expect(line).toBe(
+      "❌ *#903344* failed · prod-web / web-release-sequential · <!date^1772600767^{date_short_pretty} {time}|2026-03-04 14:06 GMT+9>",
+    );
   });
 
   it("says there are no deployments yet for an empty list", () => {
@@ -96,7 +103,10 @@ describe("renderTargetsModal", () => {
       expect(view.blocks.length).toBeLessThanOrEqual(100);
       seen.push(...mrkdwnTexts(view.blocks).flatMap((t) => [...t.matchAll(/\*(node-\d+)\*/g)].map((m) => m[1]!)));
       const nav = buttons(view.blocks);
-      expect(nav.map((b) => b.action_id)).toEqual([...(page > 0 ? [ACTION_TARGETS_PREVIOUS] : []), ...(page < pages - 1 ? [ACTION_TARGETS_NEXT] : [])]);
+      expect(nav.map((b) => b.action_id)).toEqual([
+        ...(page > 0 ? [ACTION_TARGETS_PREVIOUS] : []),
+        ...(page < pages - 1 ? [ACTION_TARGETS_NEXT] : []),
+      ]);
       for (const b of nav) {
         const ref = decodeTargetsPageRef(b.value ?? "");
         expect(ref?.page).toBe(b.action_id === ACTION_TARGETS_NEXT ? page + 1 : page - 1);

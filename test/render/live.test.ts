@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { renderHistory, renderUnfurl, type LiveNote, type Message } from "../../src/render/index.js";
+import { type LiveNote, type Message, renderHistory, renderUnfurl } from "../../src/render/index.js";
 import { messageProblems, mrkdwnTexts } from "../support/block-kit.js";
-import { NOW, historyFixture, options } from "./helpers.js";
+import { historyFixture, NOW, options } from "./helpers.js";
 
 const LAST_SUCCESS = new Date(1772978490000); // 2026-03-08 23:01:30 KST
 const STALE_TOKEN = "<!date^1772978490^{date_short_pretty} {time}|2026-03-08 23:01 GMT+9>";
@@ -102,7 +102,9 @@ describe("relativeElapsed", () => {
     expect(messageProblems(message)).toEqual([]);
     expect(fieldTexts(message)).toContain(`*Running since*\n${START_TOKEN}`);
     expect(fieldTexts(renderHistory(running(), options({ locale: "ko", relativeElapsed: true })))).toContain(`*진행 시작*\n${START_TOKEN}`);
-    expect(mrkdwnTexts(renderUnfurl(running(), options({ relativeElapsed: true })).blocks).join("\n")).toContain(`Running since: ${START_TOKEN}`);
+    expect(mrkdwnTexts(renderUnfurl(running(), options({ relativeElapsed: true })).blocks).join("\n")).toContain(
+      `Running since: ${START_TOKEN}`,
+    );
   });
 
   it("is needed for that: without it the elapsed time follows `now`", () => {

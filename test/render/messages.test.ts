@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   ACTION_PROJECT_HISTORIES_PATTERN,
   decodeProjectRef,
+  type Message,
   renderAccessDenied,
   renderAmbiguousProject,
   renderError,
@@ -9,7 +10,6 @@ import {
   renderProjectList,
   renderProjectNotFound,
   renderUsageError,
-  type Message,
 } from "../../src/render/index.js";
 import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
 import { assertValidMessage, mrkdwnTexts } from "../support/block-kit.js";
@@ -73,18 +73,28 @@ describe("renderError", () => {
     expect(visible(renderError(new SourceDeployError("timeout", "x"), options()))).toContain("SourceDeploy is slow right now, try again");
   });
 
-  it.each(["invalid_request", "auth_failed", "permission_denied", "not_found", "rate_limited", "unavailable", "timeout", "aborted", "invalid_response"] as const)(
-    "has a specific message for %s in both locales",
-    (code) => {
-      const generic = visible(renderError(new Error("boom"), options()));
-      for (const locale of LOCALES) {
-        const message = renderError(new SourceDeployError(code, "upstream said secret-ish things", { upstream: { message: "raw" } }), options({ locale }));
-        assertValidMessage(message);
-        expect(visible(message)).not.toContain("secret-ish");
-        if (locale === "en") expect(visible(message)).not.toBe(generic);
-      }
-    },
-  );
+  it.each([
+    "invalid_request",
+    "auth_failed",
+    "permission_denied",
+    "not_found",
+    "rate_limited",
+    "unavailable",
+    "timeout",
+    "aborted",
+    "invalid_response",
+  ] as const)("has a specific message for %s in both locales", (code) => {
+    const generic = visible(renderError(new Error("boom"), options()));
+    for (const locale of LOCALES) {
+      const message = renderError(
+        new SourceDeployError(code, "upstream said secret-ish things", { upstream: { message: "raw" } }),
+        options({ locale }),
+      );
+      assertValidMessage(message);
+      expect(visible(message)).not.toContain("secret-ish");
+      if (locale === "en") expect(visible(message)).not.toBe(generic);
+    }
+  });
 
   it("says neutrally that a cancelled request was cancelled, in both locales", () => {
     const error = new SourceDeployError("aborted", "The SourceDeploy request for history 1/2 was cancelled");

@@ -2,30 +2,44 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   historyStatus,
+  type LiveNote,
   messages,
   pageCount,
+  type RenderOptions,
   renderHistory,
   renderTargetsModal,
   renderUnfurl,
   targetStatus,
-  type LiveNote,
-  type RenderOptions,
 } from "../../src/render/index.js";
 import {
-  HISTORY_STATUSES,
-  STEP_STATUSES,
-  TARGET_STATUSES,
   type DeploymentType,
+  HISTORY_STATUSES,
   type History,
   type ServerTarget,
+  STEP_STATUSES,
   type Step,
   type Steps,
+  TARGET_STATUSES,
 } from "../../src/sourcedeploy/model.js";
 import { messageProblems, modalProblems, mrkdwnTexts } from "../support/block-kit.js";
 import { options } from "./helpers.js";
 
 const SEED = 20261127;
-const HOSTILE = ["<!channel>", "<!here>", "<@U123|x>", "<#C1|general>", "<https://evil.example|click>", "&amp;", "&", "<", ">", "*_~`", "\n", "👩‍👩‍👧‍👦", "\u{1F600}"];
+const HOSTILE = [
+  "<!channel>",
+  "<!here>",
+  "<@U123|x>",
+  "<#C1|general>",
+  "<https://evil.example|click>",
+  "&amp;",
+  "&",
+  "<",
+  ">",
+  "*_~`",
+  "\n",
+  "👩‍👩‍👧‍👦",
+  "\u{1F600}",
+];
 
 const text = (maxLength: number) =>
   fc.oneof(
@@ -36,10 +50,14 @@ const text = (maxLength: number) =>
     { weight: 2, arbitrary: fc.array(fc.constantFrom(...HOSTILE), { maxLength: 40 }).map((parts) => parts.join("")) },
   );
 
-const status = (known: readonly string[]) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: text(60) });
+const status = (known: readonly string[]) =>
+  fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: text(60) });
 
 const date = fc.option(
-  fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms)) }, { weight: 1, arbitrary: fc.constant(new Date(NaN)) }),
+  fc.oneof(
+    { weight: 9, arbitrary: fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms)) },
+    { weight: 1, arbitrary: fc.constant(new Date(NaN)) },
+  ),
   { nil: undefined },
 );
 
@@ -108,7 +126,9 @@ const renderOptions: fc.Arbitrary<RenderOptions> = fc
 
 /** Every `<` we send in mrkdwn must open one of our own tokens. */
 function strayAngles(texts: string[]): string[] {
-  return texts.flatMap((t) => [...t.matchAll(/</g)].filter((m) => !t.startsWith("<!date^", m.index) && !t.startsWith("<http", m.index)).map(() => t));
+  return texts.flatMap((t) =>
+    [...t.matchAll(/</g)].filter((m) => !t.startsWith("<!date^", m.index) && !t.startsWith("<http", m.index)).map(() => t),
+  );
 }
 
 const TIMELINE_HEADINGS = [messages("en").timeline.heading, messages("ko").timeline.heading].map((h) => `*${h}*\n`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { historyStatus, stepStatus, targetStatus } from "../../src/render/index.js";
 import { RANK } from "../../src/render/status.js";
-import { HISTORY_STATUSES, STEP_STATUSES, TARGET_STATUSES, isTerminalHistoryStatus } from "../../src/sourcedeploy/model.js";
+import { HISTORY_STATUSES, isTerminalHistoryStatus, STEP_STATUSES, TARGET_STATUSES } from "../../src/sourcedeploy/model.js";
 
 describe("status vocabulary", () => {
   it.each(HISTORY_STATUSES)("history status %s has an emoji, both labels and the model's terminal flag", (status) => {

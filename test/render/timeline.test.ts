@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeTimeline, messages, renderHistory, renderUnfurl, timelineText, type Message } from "../../src/render/index.js";
+import { computeTimeline, type Message, messages, renderHistory, renderUnfurl, timelineText } from "../../src/render/index.js";
 import type { History, ServerTarget, Steps } from "../../src/sourcedeploy/model.js";
 import { assertValidMessage, mrkdwnTexts } from "../support/block-kit.js";
 import { historyFixture, options } from "./helpers.js";
@@ -9,7 +9,8 @@ const at = (seconds: number) => new Date(T0 + seconds * 1000);
 
 function timed(name: string, times: Partial<Record<"pre" | "deploy" | "post", number>>): ServerTarget {
   const steps: Steps = {};
-  for (const [step, seconds] of Object.entries(times) as Array<["pre" | "deploy" | "post", number]>) steps[step] = { status: "success", time: at(seconds) };
+  for (const [step, seconds] of Object.entries(times) as Array<["pre" | "deploy" | "post", number]>)
+    steps[step] = { status: "success", time: at(seconds) };
   return { name, status: "success", steps };
 }
 
@@ -36,8 +37,23 @@ describe("computeTimeline", () => {
     // web-01: pre 22s, deploy 31s, post until web-02's pre 3s later; web-02: pre 19s, deploy until the history's end.
     const timeline = computeTimeline(historyFixture("server-fail.json"));
     expect(timeline.entries.map((e) => ({ name: e.target.name, steps: e.steps, total: e.totalSeconds }))).toEqual([
-      { name: "web-02", steps: [{ name: "pre", seconds: 19 }, { name: "deploy", seconds: 46 }], total: 65 },
-      { name: "web-01", steps: [{ name: "pre", seconds: 22 }, { name: "deploy", seconds: 31 }, { name: "post", seconds: 3 }], total: 56 },
+      {
+        name: "web-02",
+        steps: [
+          { name: "pre", seconds: 19 },
+          { name: "deploy", seconds: 46 },
+        ],
+        total: 65,
+      },
+      {
+        name: "web-01",
+        steps: [
+          { name: "pre", seconds: 22 },
+          { name: "deploy", seconds: 31 },
+          { name: "post", seconds: 3 },
+        ],
+        total: 56,
+      },
     ]);
     expect(timeline.slowest).toBe(false);
   });
@@ -45,19 +61,35 @@ describe("computeTimeline", () => {
   it("ends a last step at the earliest later start of another target, not at an earlier one", () => {
     const targets = [timed("a", { pre: 0, deploy: 10 }), timed("b", { pre: 5 }), timed("c", { pre: 40 }), timed("d", { pre: 30 })];
     const byName = new Map(computeTimeline(finished(targets, 100)).entries.map((e) => [e.target.name, e]));
-    expect(byName.get("a")?.steps).toEqual([{ name: "pre", seconds: 10 }, { name: "deploy", seconds: 20 }]);
+    expect(byName.get("a")?.steps).toEqual([
+      { name: "pre", seconds: 10 },
+      { name: "deploy", seconds: 20 },
+    ]);
     expect(byName.get("b")?.steps).toEqual([{ name: "pre", seconds: 5 }]);
     expect(byName.get("d")?.steps).toEqual([{ name: "pre", seconds: 10 }]);
     expect(byName.get("c")?.steps).toEqual([{ name: "pre", seconds: 60 }]);
   });
 
   it("leaves a duration unknown when nothing marks the end of a step", () => {
-    const targets = [timed("a", { pre: 0, deploy: 10 }), timed("b", { pre: 50 }), timed("backwards", { pre: 90, deploy: 80 }), timed("open", { pre: 200 })];
+    const targets = [
+      timed("a", { pre: 0, deploy: 10 }),
+      timed("b", { pre: 50 }),
+      timed("backwards", { pre: 90, deploy: 80 }),
+      timed("open", { pre: 200 }),
+    ];
     const entries = computeTimeline(finished(targets, undefined)).entries;
-    expect(entries.map((e) => [e.target.name, e.totalSeconds])).toEqual([["backwards", 120], ["a", 50], ["b", 30], ["open", undefined]]);
+    expect(entries.map((e) => [e.target.name, e.totalSeconds])).toEqual([
+      ["backwards", 120],
+      ["a", 50],
+      ["b", 30],
+      ["open", undefined],
+    ]);
     // "backwards" reported deploy before pre: pre has no known end; deploy skips its own pre and ends at "open".
     expect(entries[0]?.steps).toEqual([{ name: "pre" }, { name: "deploy", seconds: 120 }]);
-    expect(entries[1]?.steps).toEqual([{ name: "pre", seconds: 10 }, { name: "deploy", seconds: 40 }]);
+    expect(entries[1]?.steps).toEqual([
+      { name: "pre", seconds: 10 },
+      { name: "deploy", seconds: 40 },
+    ]);
     // The last target started after everything else and the history has no end time.
     expect(entries[3]).toEqual({ target: targets[3], steps: [{ name: "pre" }] });
   });
@@ -80,8 +112,12 @@ describe("computeTimeline", () => {
 describe("timelineText", () => {
   it("writes one line per target with its total and steps, localized", () => {
     const timeline = computeTimeline(historyFixture("server-fail.json"));
-    expect(timelineText(timeline, messages("en"))).toBe("*Timeline*\nweb-02 · 1m 5s — pre 19s → deploy 46s\nweb-01 · 56s — pre 22s → deploy 31s → post 3s");
-    expect(timelineText(timeline, messages("ko"))).toBe("*타임라인*\nweb-02 · 1분 5초 — 사전 19초 → 배포 46초\nweb-01 · 56초 — 사전 22초 → 배포 31초 → 사후 3초");
+    expect(timelineText(timeline, messages("en"))).toBe(
+      "*Timeline*\nweb-02 · 1m 5s — pre 19s → deploy 46s\nweb-01 · 56s — pre 22s → deploy 31s → post 3s",
+    );
+    expect(timelineText(timeline, messages("ko"))).toBe(
+      "*타임라인*\nweb-02 · 1분 5초 — 사전 19초 → 배포 46초\nweb-01 · 56초 — 사전 22초 → 배포 31초 → 사후 3초",
+    );
   });
 
   it("puts the tortoise before a markedly slow target and shows unknown steps without a duration", () => {
@@ -118,13 +154,19 @@ describe("the timeline in renderHistory", () => {
 
   it("lists the slowest 10 of 300 targets, slowest first, and keeps the message within limits", () => {
     const durations = Array.from({ length: 300 }, (_, i) => 10 + 2 * ((i * 37) % 300)); // 10…608 s, shuffled
-    const history = finished(sequential(durations), durations.reduce((a, b) => a + b, 0));
+    const history = finished(
+      sequential(durations),
+      durations.reduce((a, b) => a + b, 0),
+    );
     const message = renderHistory(history, options({ demo: true, live: { kind: "expired" } }));
     assertValidMessage(message);
     const lines = timelineOf(message)?.split("\n") ?? [];
     expect(lines).toHaveLength(12);
     expect(lines[11]).toBe("…slowest 10 of 300 shown");
-    const totals = lines.slice(1, 11).map((l) => /· (?:(\d+)m)? ?(?:(\d+)s)? —/.exec(l)).map((m) => Number(m?.[1] ?? 0) * 60 + Number(m?.[2] ?? 0));
+    const totals = lines
+      .slice(1, 11)
+      .map((l) => /· (?:(\d+)m)? ?(?:(\d+)s)? —/.exec(l))
+      .map((m) => Number(m?.[1] ?? 0) * 60 + Number(m?.[2] ?? 0));
     expect(totals).toEqual([...durations].sort((a, b) => b - a).slice(0, 10));
     expect(lines[1]).toMatch(/^🐢 srv-\d+ · 10m 8s — pre 5m 4s → deploy 5m 4s$/); // 608 s ≥ 1.5 × the median 309 s
     expect(lines[2]?.startsWith("srv-")).toBe(true);

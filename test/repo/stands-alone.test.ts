@@ -4,7 +4,7 @@
  * not in the repository, or read a relative path that climbs out of the repository root.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -71,7 +71,9 @@ describe("the repository stands alone", () => {
 
   it("detects a path that climbs out (the check itself works)", () => {
     const climbing = ["..", "..", "..", "elsewhere", "a.json"].join("/");
-    expect(relativePathsOutsideRoot("test/e2e/x.test.ts", `new URL("${climbing}", import.meta.url)`)).toEqual([`test/e2e/x.test.ts: ${climbing}`]);
+    expect(relativePathsOutsideRoot("test/e2e/x.test.ts", `new URL("${climbing}", import.meta.url)`)).toEqual([
+      `test/e2e/x.test.ts: ${climbing}`,
+    ]);
     expect(relativePathsOutsideRoot("test/e2e/x.test.ts", 'import { a } from "../../src/a.js"')).toEqual([]);
   });
 });

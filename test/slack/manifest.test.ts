@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
@@ -59,7 +59,9 @@ describe("manifest.yml", () => {
   });
 
   it("requests the scope of every Web API method the code calls, and nothing more", () => {
-    const methods = new Set([...slackSource.matchAll(/\b(?:client|web)\.(chat|views|conversations|auth)\.([A-Za-z]+)\(/g)].map((m) => `${m[1]}.${m[2]}`));
+    const methods = new Set(
+      [...slackSource.matchAll(/\b(?:client|web)\.(chat|views|conversations|auth)\.([A-Za-z]+)\(/g)].map((m) => `${m[1]}.${m[2]}`),
+    );
     expect(methods).toContain("chat.update");
     expect(methods.size).toBeGreaterThan(0);
     const needed = new Set(["commands", ...Object.values(EVENT_SCOPES)]);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log.js";
 import { SourceDeployClient } from "../../src/sourcedeploy/client.js";
 import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
-import { startFakeSourceDeploy, type Fault, type FakeSourceDeploy } from "../fakes/sourcedeploy-fake.js";
+import { type FakeSourceDeploy, type Fault, startFakeSourceDeploy } from "../fakes/sourcedeploy-fake.js";
 
 const ACCESS_KEY = "AKIA-SECRETS-TEST-ACCESS";
 const SECRET_KEY = "SK-zebra-7f3c91-must-never-leak";
@@ -56,13 +56,21 @@ afterAll(async () => {
 describe("secrets never leak", () => {
   it("runs every failure case without the secret key or a signature in any log line or error", async () => {
     expect((await client.getHistory("41027", "903344")).id).toBe("903344");
-    const warnsAfterSuccess = lines.filter((l) => JSON.parse(l).level === "debug" && JSON.parse(l).event === "sourcedeploy.call_failed").length;
+    const warnsAfterSuccess = lines.filter(
+      (l) => JSON.parse(l).level === "debug" && JSON.parse(l).event === "sourcedeploy.call_failed",
+    ).length;
     expect(warnsAfterSuccess).toBe(0);
 
     const wrongSecretClient = newClient(fake.url, "SK-wrong-but-also-secret-99");
     await capture(wrongSecretClient.getHistory("41027", "903344"));
     await wrongSecretClient.close();
-    const skewed = new SourceDeployClient({ baseUrl: fake.url, accessKey: ACCESS_KEY, secretKey: SECRET_KEY, logger, now: () => Date.now() - 600_000 });
+    const skewed = new SourceDeployClient({
+      baseUrl: fake.url,
+      accessKey: ACCESS_KEY,
+      secretKey: SECRET_KEY,
+      logger,
+      now: () => Date.now() - 600_000,
+    });
     await capture(skewed.listProjects());
     await skewed.close();
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { backoffDelay, parseRetryAfter, SourceDeployClient, type SourceDeployClientOptions } from "../../src/sourcedeploy/client.js";
 import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
-import { startFakeSourceDeploy, type FakeSourceDeploy } from "../fakes/sourcedeploy-fake.js";
+import { type FakeSourceDeploy, startFakeSourceDeploy } from "../fakes/sourcedeploy-fake.js";
 
 const AK = "test-access-key";
 const SK = "test-secret-key";
@@ -43,7 +43,10 @@ async function setup(options: Partial<SourceDeployClientOptions> = {}): Promise<
   const fake = await startFakeSourceDeploy({ accessKey: AK, secretKey: SK });
   const client = new SourceDeployClient({ baseUrl: fake.url, accessKey: AK, secretKey: SK, backoffBaseMs: 10, ...options });
   // Popped in reverse: the fake closes first, so a call a failed test left hanging cannot hold client.close().
-  cleanups.push(() => client.close(), () => fake.close());
+  cleanups.push(
+    () => client.close(),
+    () => fake.close(),
+  );
   return { fake, client };
 }
 
@@ -173,7 +176,12 @@ describe("SourceDeployClient failures", () => {
     const error = await failure(client.getHistory("41027", "1"));
     expect(error.code).toBe("not_found");
     expect(error.message).toBe("SourceDeploy history 41027/1 was not found");
-    expect(error.details).toMatchObject({ status: 404, attempts: 1, resource: { projectId: "41027", historyId: "1" }, upstream: { errorCode: "300" } });
+    expect(error.details).toMatchObject({
+      status: 404,
+      attempts: 1,
+      resource: { projectId: "41027", historyId: "1" },
+      upstream: { errorCode: "300" },
+    });
     expect(fake.requests).toHaveLength(1);
     expect((await failure(client.listHistories("999"))).message).toBe("SourceDeploy project 999 was not found");
   });

@@ -75,7 +75,9 @@ describe("DemoSourceDeploy", () => {
     const times = shop.map((h) => h.startTime?.getTime() ?? 0);
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     expect((await demo.listHistories("41100")).map((h) => [h.id, h.status])).toEqual([["904120", "canary_analyzing"]]);
-    expect((await demo.listHistories("41152")).map((h) => [h.id, h.status, h.endTime?.getTime()])).toEqual([["904388", "success", 1772882141000]]);
+    expect((await demo.listHistories("41152")).map((h) => [h.id, h.status, h.endTime?.getTime()])).toEqual([
+      ["904388", "success", 1772882141000],
+    ]);
   });
 
   it("lists only histories that the detail call also answers", async () => {

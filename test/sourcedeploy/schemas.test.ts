@@ -60,7 +60,9 @@ const anyConfig = fc.record(
     file: mostly(fc.record({ selected: fc.string(), file: fc.string(), type: fc.string() }, { requiredKeys: [] })),
     autoScalingGroup: mostly(fc.record({ no: fc.nat(), name: fc.string() }, { requiredKeys: [] })),
     backupFile: mostly(fc.string()),
-    targets: mostly(fc.oneof(fc.array(fc.oneof(anyTarget, fc.constant(null)), { maxLength: 4 }), fc.record(anySteps, { requiredKeys: [] }))),
+    targets: mostly(
+      fc.oneof(fc.array(fc.oneof(anyTarget, fc.constant(null)), { maxLength: 4 }), fc.record(anySteps, { requiredKeys: [] })),
+    ),
   },
   { requiredKeys: [] },
 );
@@ -81,8 +83,12 @@ const anyHistory = fc.record(
 function isWellFormed(h: History): boolean {
   const validDate = (d: Date | undefined) => d === undefined || (d instanceof Date && !Number.isNaN(d.getTime()));
   const validSteps = (steps: Steps) =>
-    Object.entries(steps).every(([name, step]) => ["pre", "deploy", "post"].includes(name) && (step.status !== undefined || step.time !== undefined) && validDate(step.time));
-  const shapeOk = h.targetShape === "single" ? h.targets.length === 0 && h.steps !== undefined && validSteps(h.steps) : h.steps === undefined;
+    Object.entries(steps).every(
+      ([name, step]) =>
+        ["pre", "deploy", "post"].includes(name) && (step.status !== undefined || step.time !== undefined) && validDate(step.time),
+    );
+  const shapeOk =
+    h.targetShape === "single" ? h.targets.length === 0 && h.steps !== undefined && validSteps(h.steps) : h.steps === undefined;
   return (
     h.id !== "" &&
     h.project.id !== "" &&
@@ -94,7 +100,11 @@ function isWellFormed(h: History): boolean {
   );
 }
 
-const historyLikeBody = fc.oneof(fc.jsonValue(), anyHistory, anyHistory.map((result) => ({ result })));
+const historyLikeBody = fc.oneof(
+  fc.jsonValue(),
+  anyHistory,
+  anyHistory.map((result) => ({ result })),
+);
 
 describe("parseHistory: fixtures", () => {
   describe.each(bothEnvelopes("server-fail.json"))("server-fail (%s)", (_envelope, body) => {
@@ -256,9 +266,9 @@ describe("parseHistoryList and parseProjectList: fixtures", () => {
     ["flat", unwrap(fixture("history-list.wrapped.json"))],
   ])("reads the history list (%s), in the order sent", (_envelope, body) => {
     const list = parseHistoryList(body);
-    expect(list.map((h) => ({ id: h.id, stage: h.stage.id, scenario: h.scenario.name, status: h.status, start: h.startTime?.getTime() }))).toEqual(
-      expectedList,
-    );
+    expect(
+      list.map((h) => ({ id: h.id, stage: h.stage.id, scenario: h.scenario.name, status: h.status, start: h.startTime?.getTime() })),
+    ).toEqual(expectedList);
     expect(list.every((h) => h.project.id === "41027" && h.project.name === "shop-api" && h.endTime === undefined)).toBe(true);
   });
 
@@ -433,13 +443,18 @@ describe("parseHistory: tolerance", () => {
   });
 
   it("ignores unknown fields", () => {
-    const h = parseHistory(minimal({ extra: { deep: [1, 2] }, config: { targets: [{ status: "success", color: "red" }], newField: true } }));
+    const h = parseHistory(
+      minimal({ extra: { deep: [1, 2] }, config: { targets: [{ status: "success", color: "red" }], newField: true } }),
+    );
     expect(h).not.toHaveProperty("extra");
     expect(h.targets[0]).toEqual({ name: "", status: "success", steps: {} });
   });
 
   it("accepts file.selected, file.file and a bare file name", () => {
-    expect(parseHistory(minimal({ config: { file: { selected: "a", type: "SourceCommit" } } })).config.file).toEqual({ name: "a", type: "SourceCommit" });
+    expect(parseHistory(minimal({ config: { file: { selected: "a", type: "SourceCommit" } } })).config.file).toEqual({
+      name: "a",
+      type: "SourceCommit",
+    });
     expect(parseHistory(minimal({ config: { file: { file: "b" } } })).config.file).toEqual({ name: "b" });
     expect(parseHistory(minimal({ config: { file: "c.zip" } })).config.file).toEqual({ name: "c.zip" });
   });

@@ -41,7 +41,9 @@ describe("signRequest", () => {
   });
 
   it("upper-cases the method in the string to sign", () => {
-    expect(stringToSign({ method: "get", pathAndQuery: "/api/v1/project", timestamp: 5, accessKey: "AK" })).toBe("GET /api/v1/project\n5\nAK");
+    expect(stringToSign({ method: "get", pathAndQuery: "/api/v1/project", timestamp: 5, accessKey: "AK" })).toBe(
+      "GET /api/v1/project\n5\nAK",
+    );
   });
 });
 
@@ -56,7 +58,13 @@ describe("signatureHeaders", () => {
   });
 
   it("never puts the secret key in a header", () => {
-    const headers = signatureHeaders({ method: "GET", pathAndQuery: "/api/v1/project", timestamp: 1, accessKey: "AK", secretKey: "very-secret-value" });
+    const headers = signatureHeaders({
+      method: "GET",
+      pathAndQuery: "/api/v1/project",
+      timestamp: 1,
+      accessKey: "AK",
+      secretKey: "very-secret-value",
+    });
     expect(Object.values(headers).join("\n")).not.toContain("very-secret-value");
   });
 });

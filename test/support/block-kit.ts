@@ -40,7 +40,9 @@ function validators() {
 }
 
 function describe(errors: ErrorObject[] | null | undefined, where: string): string[] {
-  return (errors ?? []).map((e) => `${where}${e.instancePath || "/"} ${e.message ?? "is invalid"}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
+  return (errors ?? []).map(
+    (e) => `${where}${e.instancePath || "/"} ${e.message ?? "is invalid"}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`,
+  );
 }
 
 /**
@@ -106,7 +108,9 @@ export function textObjects(value: unknown): TextObject[] {
 }
 
 export function mrkdwnTexts(value: unknown): string[] {
-  return textObjects(value).filter((t) => t.type === "mrkdwn").map((t) => t.text);
+  return textObjects(value)
+    .filter((t) => t.type === "mrkdwn")
+    .map((t) => t.text);
 }
 
 /** Total text the way Slack's ~12 000-character message limit counts it (UTF-16 units, conservative). */
@@ -145,15 +149,18 @@ export function slackLimitProblems(blocks: readonly unknown[], options: { surfac
     const block = raw as AnyBlock;
     const text = typeof block.text?.text === "string" ? block.text.text : "";
     if (block.type === "section") {
-      if (text.length > SLACK_LIMITS.sectionText) problems.push(`blocks[${i}] section text has ${text.length} characters, more than ${SLACK_LIMITS.sectionText}`);
+      if (text.length > SLACK_LIMITS.sectionText)
+        problems.push(`blocks[${i}] section text has ${text.length} characters, more than ${SLACK_LIMITS.sectionText}`);
       const fields = block.fields ?? [];
       if (fields.length > SLACK_LIMITS.fields) problems.push(`blocks[${i}] has ${fields.length} fields, more than ${SLACK_LIMITS.fields}`);
       fields.forEach((f, j) => {
         const length = isTextObject(f) ? f.text.length : 0;
-        if (length > SLACK_LIMITS.fieldText) problems.push(`blocks[${i}].fields[${j}] has ${length} characters, more than ${SLACK_LIMITS.fieldText}`);
+        if (length > SLACK_LIMITS.fieldText)
+          problems.push(`blocks[${i}].fields[${j}] has ${length} characters, more than ${SLACK_LIMITS.fieldText}`);
       });
     }
-    if (block.type === "header" && text.length > SLACK_LIMITS.headerText) problems.push(`blocks[${i}] header has ${text.length} characters, more than ${SLACK_LIMITS.headerText}`);
+    if (block.type === "header" && text.length > SLACK_LIMITS.headerText)
+      problems.push(`blocks[${i}] header has ${text.length} characters, more than ${SLACK_LIMITS.headerText}`);
     if (block.type === "context" && (block.elements?.length ?? 0) > SLACK_LIMITS.contextElements) {
       problems.push(`blocks[${i}] context has ${block.elements?.length} elements, more than ${SLACK_LIMITS.contextElements}`);
     }
@@ -177,7 +184,8 @@ export function assertWithinSlackLimits(blocks: readonly unknown[], options: { s
 export function messageProblems(message: { text?: unknown; blocks?: unknown }): string[] {
   const problems: string[] = [];
   if (typeof message.text !== "string" || message.text.length === 0) problems.push("top-level text is missing");
-  else if (message.text.length > SLACK_LIMITS.messageText) problems.push(`top-level text has ${message.text.length} characters, more than ${SLACK_LIMITS.messageText}`);
+  else if (message.text.length > SLACK_LIMITS.messageText)
+    problems.push(`top-level text has ${message.text.length} characters, more than ${SLACK_LIMITS.messageText}`);
   if (!Array.isArray(message.blocks)) return [...problems, "blocks is not an array"];
   return [...problems, ...blockKitProblems(message.blocks), ...slackLimitProblems(message.blocks, { surface: "message" })];
 }

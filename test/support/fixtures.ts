@@ -10,7 +10,13 @@ export const FIXTURES_DIR = new URL("../fixtures/sourcedeploy/", import.meta.url
 export const SCHEMAS_DIR = new URL("../schemas/", import.meta.url);
 
 /** The history-detail fixtures, one per deployment type (the fake SourceDeploy serves them all). */
-export const HISTORY_FIXTURES = ["server-fail.json", "server-inprogress.wrapped.json", "asg-bluegreen.json", "k8s-canary.json", "objectstorage.json"] as const;
+export const HISTORY_FIXTURES = [
+  "server-fail.json",
+  "server-inprogress.wrapped.json",
+  "asg-bluegreen.json",
+  "k8s-canary.json",
+  "objectstorage.json",
+] as const;
 
 /** Absolute file path of a SourceDeploy fixture (for the CLI, which takes a file argument). */
 export function fixturePath(name: string): string {

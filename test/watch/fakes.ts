@@ -2,12 +2,13 @@
  * Fakes for the watcher: an upstream whose histories follow a script, a renderer whose text shows
  * the state, and a deliverer that records every delivery and answers what the test says.
  */
+
+import { silentLogger } from "../../src/log.js";
+import type { Message } from "../../src/render/index.js";
 import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
 import type { History } from "../../src/sourcedeploy/model.js";
-import { silentLogger } from "../../src/log.js";
 import { MemoryWatchStore } from "../../src/watch/memory-store.js";
 import { DEFAULT_WATCH_SETTINGS } from "../../src/watch/policy.js";
-import type { Message } from "../../src/render/index.js";
 import type { DeliveryResult, MessageLocation, PollState, Watch, WatcherDeps, WatchSettings } from "../../src/watch/types.js";
 
 export const T0 = Date.UTC(2026, 2, 8, 14, 0, 0);
@@ -107,7 +108,11 @@ function stateOf(text: string): PollState {
 }
 
 /** The watcher never reads hints, so these tests pass any object (`Watch<object>`). */
-export function deps(upstream: FakeUpstream, slack: FakeSlack, settings: Partial<WatchSettings> = {}): WatcherDeps<object> & { store: MemoryWatchStore<object> } {
+export function deps(
+  upstream: FakeUpstream,
+  slack: FakeSlack,
+  settings: Partial<WatchSettings> = {},
+): WatcherDeps<object> & { store: MemoryWatchStore<object> } {
   return {
     fetchHistory: upstream.fetchHistory,
     render: slack.render,

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { afterDelivery, checkSettings, DEFAULT_WATCH_SETTINGS, digestOf, nextIntervalMs, planWatch, throttleWindow } from "../../src/watch/policy.js";
+import {
+  afterDelivery,
+  checkSettings,
+  DEFAULT_WATCH_SETTINGS,
+  digestOf,
+  nextIntervalMs,
+  planWatch,
+  throttleWindow,
+} from "../../src/watch/policy.js";
 import type { Watch } from "../../src/watch/types.js";
 
 const settings = { ...DEFAULT_WATCH_SETTINGS, intervalMs: 1000, maxIntervalMs: 4000, maxAgeMs: 60_000 };
@@ -12,7 +20,12 @@ const watch = (over: Partial<Watch> = {}): Watch => ({
   hints: {},
   ...over,
 });
-const responseUrl = (usesLeft: number, expiresAt = 1_000_000) => ({ kind: "response_url" as const, url: "https://hooks.slack.test/r", usesLeft, expiresAt });
+const responseUrl = (usesLeft: number, expiresAt = 1_000_000) => ({
+  kind: "response_url" as const,
+  url: "https://hooks.slack.test/r",
+  usesLeft,
+  expiresAt,
+});
 
 describe("nextIntervalMs", () => {
   it("resets on change, grows ×1.5 when unchanged, doubles on failure, never above the max", () => {
@@ -51,7 +64,10 @@ describe("planWatch", () => {
   });
   it("sends the expired note to a response_url whose expiry comes before the next tick", () => {
     expect(planWatch(watch({ location: responseUrl(3, 5500) }), live, 4000, 1000, settings)).toEqual({ kind: "render", state: live });
-    expect(planWatch(watch({ location: responseUrl(3, 5500) }), live, 4500, 1000, settings)).toEqual({ kind: "render", state: { kind: "expired" } });
+    expect(planWatch(watch({ location: responseUrl(3, 5500) }), live, 4500, 1000, settings)).toEqual({
+      kind: "render",
+      state: { kind: "expired" },
+    });
   });
   it("waits without a history to render, and drops once too old", () => {
     expect(planWatch(watch(), undefined, 1000, 1000, settings)).toEqual({ kind: "wait" });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../src/log.js";
 import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
 import { Watcher, type WatcherDeps } from "../../src/watch/index.js";
-import { FakeSlack, FakeUpstream, T0, deps, history, inChannel, upstreamError } from "./fakes.js";
+import { deps, FakeSlack, FakeUpstream, history, inChannel, T0, upstreamError } from "./fakes.js";
 
 let watcher: Watcher<object> | undefined;
 
@@ -36,7 +36,15 @@ describe("Watcher: a history advancing to its end", () => {
     );
     const d = deps(upstream, slack);
     const w = start(d);
-    expect(await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, initial: history("7", "inprogress", "pending") })).toBe(true);
+    expect(
+      await w.watch({
+        projectId: "1",
+        historyId: "7",
+        location: inChannel("C1"),
+        hints: {},
+        initial: history("7", "inprogress", "pending"),
+      }),
+    ).toBe(true);
     expect(w.activeLoops()).toBe(1);
 
     await advance(60_000);
@@ -73,7 +81,9 @@ describe("Watcher: a history advancing to its end", () => {
 
   it("does not watch a history that is already terminal", async () => {
     const w = start(deps(new FakeUpstream(), new FakeSlack()));
-    expect(await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, initial: history("7", "fail") })).toBe(false);
+    expect(await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, initial: history("7", "fail") })).toBe(
+      false,
+    );
     expect(await w.activeWatches()).toBe(0);
     expect(w.activeLoops()).toBe(0);
   });
@@ -133,7 +143,18 @@ describe("Watcher: interval", () => {
   it("grows ×1.5 while nothing changes, bounded by maxIntervalMs, and resets on change", async () => {
     const upstream = new FakeUpstream();
     const same = history("7", "inprogress");
-    upstream.script("7", same, same, same, same, same, same, same, history("7", "inprogress", "deploy"), history("7", "inprogress", "deploy"));
+    upstream.script(
+      "7",
+      same,
+      same,
+      same,
+      same,
+      same,
+      same,
+      same,
+      history("7", "inprogress", "deploy"),
+      history("7", "inprogress", "deploy"),
+    );
     const w = start(deps(upstream, new FakeSlack(), { intervalMs: 1000, maxIntervalMs: 4000 }));
     await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, initial: same });
     await advance(40_000);
@@ -153,7 +174,8 @@ describe("Watcher: delivery results", () => {
     upstream.script("7", ...Array.from({ length: 5 }, (_, i) => history("7", "inprogress", `step-${i}`)));
     slack.answer("C-gone", { kind: "gone" });
     const w = start(deps(upstream, slack));
-    for (const channel of ["C1", "C-gone", "C2"]) await w.watch({ projectId: "1", historyId: "7", location: inChannel(channel), hints: {} });
+    for (const channel of ["C1", "C-gone", "C2"])
+      await w.watch({ projectId: "1", historyId: "7", location: inChannel(channel), hints: {} });
 
     await advance(1000);
     expect(await w.activeWatches()).toBe(2);
@@ -352,12 +374,17 @@ describe("Watcher: lifecycle", () => {
 
   it("close() aborts a fetch in flight without logging it as a SourceDeploy failure", async () => {
     const lines: Array<{ level: string; msg: string }> = [];
-    const logger = createLogger({ level: "debug", destination: { write: (line: string) => void lines.push(JSON.parse(line) as { level: string; msg: string }) } });
+    const logger = createLogger({
+      level: "debug",
+      destination: { write: (line: string) => void lines.push(JSON.parse(line) as { level: string; msg: string }) },
+    });
     let started = false;
     const fetchHistory = (_projectId: string, historyId: string, signal?: AbortSignal) =>
       new Promise<never>((_resolve, reject) => {
         started = true;
-        signal?.addEventListener("abort", () => reject(new SourceDeployError("aborted", `The SourceDeploy request for history 1/${historyId} was cancelled`)));
+        signal?.addEventListener("abort", () =>
+          reject(new SourceDeployError("aborted", `The SourceDeploy request for history 1/${historyId} was cancelled`)),
+        );
       });
     const w = start({ ...deps(new FakeUpstream(), new FakeSlack()), fetchHistory, logger });
     await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {} });

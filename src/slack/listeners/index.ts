@@ -7,6 +7,7 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackCommandMid
 import { ACTION_IDS } from "../../render/index.js";
 import type { ListenerContext } from "../context.js";
 import {
+  type ButtonHandler,
   detailsButton,
   openConsoleButton,
   projectHistoriesButton,
@@ -14,7 +15,6 @@ import {
   shareButton,
   showTargetsButton,
   targetsPageButton,
-  type ButtonHandler,
 } from "./actions/buttons.js";
 import { COMMAND_NAME, deployHistoryCommand } from "./commands/deploy-history.js";
 import { appMention } from "./events/app-mention.js";

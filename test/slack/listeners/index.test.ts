@@ -2,10 +2,10 @@ import type { App } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTION_IDS } from "../../../src/render/index.js";
 import { registerListeners } from "../../../src/slack/listeners/index.js";
-import { respondThroughResponseUrl, type Respond } from "../../../src/slack/listeners/respond.js";
+import { type Respond, respondThroughResponseUrl } from "../../../src/slack/listeners/respond.js";
 import { ResponseUrlError } from "../../../src/slack/response-url.js";
-import { startFakeSlack, type FakeSlack } from "../../fakes/slack-fake.js";
-import { startListenerBed, type ListenerBed } from "./support.js";
+import { type FakeSlack, startFakeSlack } from "../../fakes/slack-fake.js";
+import { type ListenerBed, startListenerBed } from "./support.js";
 
 describe("registerListeners", () => {
   let bed: ListenerBed;
@@ -20,8 +20,15 @@ describe("registerListeners", () => {
     const app = { command: record("command"), event: record("event"), action: record("action") } as unknown as App;
     registerListeners(app, bed.context());
     expect(registered.filter((r) => r.kind === "command").map((r) => r.id)).toEqual(["/deploy-history"]);
-    expect(registered.filter((r) => r.kind === "event").map((r) => r.id).sort()).toEqual(["app_mention", "link_shared"]);
-    const actionIds = registered.filter((r) => r.kind === "action").map((r) => (typeof r.id === "object" && r.id !== null && "action_id" in r.id ? r.id.action_id : r.id));
+    expect(
+      registered
+        .filter((r) => r.kind === "event")
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(["app_mention", "link_shared"]);
+    const actionIds = registered
+      .filter((r) => r.kind === "action")
+      .map((r) => (typeof r.id === "object" && r.id !== null && "action_id" in r.id ? r.id.action_id : r.id));
     expect(new Set(actionIds)).toEqual(new Set(Object.values(ACTION_IDS)));
   });
 });

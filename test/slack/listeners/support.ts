@@ -10,8 +10,8 @@
  */
 import type { webApi } from "@slack/bolt";
 import { afterAll, afterEach, beforeAll, vi } from "vitest";
-import { OPEN_POLICY, type AccessPolicy } from "../../../src/access/policy.js";
-import { loadConfig, type Config } from "../../../src/config.js";
+import { type AccessPolicy, OPEN_POLICY } from "../../../src/access/policy.js";
+import { type Config, loadConfig } from "../../../src/config.js";
 import { createLogger } from "../../../src/log.js";
 import { messages } from "../../../src/render/index.js";
 import { createListenerContext, type ListenerContext } from "../../../src/slack/context.js";
@@ -21,7 +21,7 @@ import type { AppMentionArgs } from "../../../src/slack/listeners/events/app-men
 import type { LinkSharedArgs } from "../../../src/slack/listeners/events/link-shared.js";
 import type { Respond } from "../../../src/slack/listeners/respond.js";
 import { createSourceDeploy } from "../../../src/sourcedeploy/index.js";
-import { startFakeSourceDeploy, type FakeSourceDeploy } from "../../fakes/sourcedeploy-fake.js";
+import { type FakeSourceDeploy, startFakeSourceDeploy } from "../../fakes/sourcedeploy-fake.js";
 import { readFixture } from "../../support/fixtures.js";
 
 export const HOME_TEAM = "T0HOME";
@@ -120,7 +120,12 @@ export function serveRunningHistory(sourceDeploy: FakeSourceDeploy): void {
 export function serveManyTargets(sourceDeploy: FakeSourceDeploy, historyId: string, count: number): void {
   const body = readFixture<{ id: number; config: { targets: unknown[] }[] }>("server-fail.json");
   body.id = Number(historyId);
-  body.config[0]!.targets = Array.from({ length: count }, (_, i) => ({ server: { no: 1000 + i, name: `node-${i}` }, status: "success", time: {}, step: {} }));
+  body.config[0]!.targets = Array.from({ length: count }, (_, i) => ({
+    server: { no: 1000 + i, name: `node-${i}` },
+    status: "success",
+    time: {},
+    step: {},
+  }));
   sourceDeploy.setHistory(FAILED.projectId, historyId, body);
 }
 
@@ -220,7 +225,12 @@ export function linkShared(urls: string[], options: Asking & { composer?: boolea
     links: urls.map((url) => ({ url, domain: new URL(url.replaceAll("&amp;", "&")).hostname })),
     event_ts: messageTs,
   };
-  const body = { type: "event_callback", team_id: options.teamId ?? HOME_TEAM, event, is_ext_shared_channel: options.externallyShared ?? false };
+  const body = {
+    type: "event_callback",
+    team_id: options.teamId ?? HOME_TEAM,
+    event,
+    is_ext_shared_channel: options.externallyShared ?? false,
+  };
   const args = { event, body, payload: event, client: fake.client } as unknown as LinkSharedArgs;
   return { args, ...fake };
 }
@@ -240,7 +250,14 @@ export function buttonClick(click: Click, respond = fakeRespond()) {
   const ack = vi.fn(async () => undefined);
   const teamId = click.teamId ?? HOME_TEAM;
   const messageTs = click.messageTs ?? "1700000000.000100";
-  const action = { type: "button", action_id: click.actionId, block_id: "actions", text: { type: "plain_text", text: "x" }, action_ts: "1.2", ...(click.value !== undefined ? { value: click.value } : {}) };
+  const action = {
+    type: "button",
+    action_id: click.actionId,
+    block_id: "actions",
+    text: { type: "plain_text", text: "x" },
+    action_ts: "1.2",
+    ...(click.value !== undefined ? { value: click.value } : {}),
+  };
   const inView = click.viewId !== undefined;
   const body = {
     type: "block_actions",
@@ -251,9 +268,17 @@ export function buttonClick(click: Click, respond = fakeRespond()) {
     team: { id: teamId, domain: "home" },
     actions: [action],
     ...(inView
-      ? { container: { type: "view", view_id: click.viewId }, view: { id: click.viewId, hash: "156772938.1827394", type: "modal", blocks: [] } }
+      ? {
+          container: { type: "view", view_id: click.viewId },
+          view: { id: click.viewId, hash: "156772938.1827394", type: "modal", blocks: [] },
+        }
       : {
-          container: { type: "message", message_ts: messageTs, channel_id: click.channelId ?? CHANNEL, is_ephemeral: click.isEphemeral ?? false },
+          container: {
+            type: "message",
+            message_ts: messageTs,
+            channel_id: click.channelId ?? CHANNEL,
+            is_ephemeral: click.isEphemeral ?? false,
+          },
           channel: { id: click.channelId ?? CHANNEL, name: "deploy" },
           response_url: RESPONSE_URL,
           ...(click.isEphemeral ? {} : { message: { type: "message", ts: messageTs, text: "x", blocks: [] } }),

@@ -12,19 +12,19 @@ import {
   decodeHistoryRef,
   decodeProjectRef,
   decodeTargetsPageRef,
+  type HistoryRef,
   renderAccessDenied,
   renderError,
   renderHistory,
   renderTargetsModal,
-  type HistoryRef,
   type TargetsPageRef,
 } from "../../../render/index.js";
+import type { History } from "../../../sourcedeploy/model.js";
+import type { MessageLocation } from "../../../watch/index.js";
 import type { ListenerContext } from "../../context.js";
 import type { LiveHints } from "../../live.js";
 import { responseUrlLocation } from "../../live.js";
 import { sendSafely } from "../../safely.js";
-import type { History } from "../../../sourcedeploy/model.js";
-import type { MessageLocation } from "../../../watch/index.js";
 import type { Respond, WithRespond } from "../respond.js";
 
 export type ButtonArgs = WithRespond<SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs>;
@@ -64,14 +64,21 @@ function ephemeral(ctx: ListenerContext, respond: Respond, message: object): Pro
 }
 
 /** Acks, checks the asker's workspace, decodes the value (ignoring unreadable ones), then handles it. */
-function button<T>(ctx: ListenerContext, decode: (value: string) => T | undefined, handle: (args: ButtonArgs, value: T, access: ProjectAccess) => Promise<void>): ButtonHandler {
+function button<T>(
+  ctx: ListenerContext,
+  decode: (value: string) => T | undefined,
+  handle: (args: ButtonArgs, value: T, access: ProjectAccess) => Promise<void>,
+): ButtonHandler {
   return async (args) => {
     await args.ack();
     const { body, respond } = args;
     const asker = { teamId: body.user.team_id ?? body.team?.id, channelId: body.channel?.id, userId: body.user.id };
     const value = decode(args.action.value ?? "");
     if (value === undefined) {
-      ctx.logger.warn({ asker, action: args.action.action_id, value: args.action.value?.slice(0, 100) }, "button with an unreadable value ignored");
+      ctx.logger.warn(
+        { asker, action: args.action.action_id, value: args.action.value?.slice(0, 100) },
+        "button with an unreadable value ignored",
+      );
       return;
     }
     ctx.logger.info({ asker, action: args.action.action_id, value }, "button");
@@ -87,7 +94,10 @@ export function refreshButton(ctx: ListenerContext): ButtonHandler {
     const hints: LiveHints = { surface: "detail", shareButton: isEphemeral };
     const location = refreshedLocation(body, isEphemeral);
     const detail = location ? (history: History) => ctx.live.draft(history, location, hints) : undefined;
-    const { message: reply, history } = await answerHistory(ref.projectId, ref.historyId, { ...ctx.answer(access, { shareButton: hints.shareButton }), detail });
+    const { message: reply, history } = await answerHistory(ref.projectId, ref.historyId, {
+      ...ctx.answer(access, { shareButton: hints.shareButton }),
+      detail,
+    });
     const sent = await sendSafely(ctx.logger, "respond", () => respond({ replace_original: true, ...reply }));
     if (sent && history && location) await ctx.live.follow(history, location, hints);
   });
@@ -100,7 +110,10 @@ export function shareButton(ctx: ListenerContext): ButtonHandler {
     // A bot message can be edited for as long as the deployment runs; where the bot may not post
     // (not a member of a private channel, a DM), the response_url posts a snapshot instead.
     const detail = channel ? (history: History) => ctx.live.draft(history, { kind: "message", channel, ts: "" }, hints) : undefined;
-    const { message: draft, history } = await answerHistory(ref.projectId, ref.historyId, { ...ctx.answer(access, { shareButton: hints.shareButton }), detail });
+    const { message: draft, history } = await answerHistory(ref.projectId, ref.historyId, {
+      ...ctx.answer(access, { shareButton: hints.shareButton }),
+      detail,
+    });
     if (!history || !channel) return void (await ephemeral(ctx, respond, draft));
     try {
       const posted = await client.chat.postMessage({ channel, text: draft.text, blocks: draft.blocks, unfurl_links: false });

@@ -5,10 +5,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { answerCommand } from "../../../answer.js";
 import { parseCommand } from "../../../command.js";
-import type { History } from "../../../sourcedeploy/model.js";
 import { renderAccessDenied } from "../../../render/index.js";
+import type { History } from "../../../sourcedeploy/model.js";
 import type { ListenerContext } from "../../context.js";
-import { responseUrlLocation, type LiveHints } from "../../live.js";
+import { type LiveHints, responseUrlLocation } from "../../live.js";
 import { sendSafely } from "../../safely.js";
 import type { WithRespond } from "../respond.js";
 
@@ -24,7 +24,9 @@ export function deployHistoryCommand(ctx: ListenerContext): (args: SlashCommandA
     ctx.logger.info({ asker, command: parsed.kind }, "slash command");
     const access = await ctx.access(asker);
     if (!access) {
-      await sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", ...renderAccessDenied(ctx.render()) }), { asker });
+      await sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", ...renderAccessDenied(ctx.render()) }), {
+        asker,
+      });
       return;
     }
     const location = responseUrlLocation(command.response_url);

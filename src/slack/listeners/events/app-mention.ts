@@ -30,7 +30,9 @@ export function appMention(ctx: ListenerContext): (args: AppMentionArgs) => Prom
       ctx.logger,
       "chat.postMessage",
       async () => {
-        ts = (await client.chat.postMessage({ channel: event.channel, thread_ts, text: reply.text, blocks: reply.blocks, unfurl_links: false })).ts;
+        ts = (
+          await client.chat.postMessage({ channel: event.channel, thread_ts, text: reply.text, blocks: reply.blocks, unfurl_links: false })
+        ).ts;
       },
       { asker },
     );

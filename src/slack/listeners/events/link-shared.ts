@@ -6,9 +6,9 @@
  * be edited, so they are snapshots).
  */
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
-import { mayView, type AnswerContext } from "../../../answer.js";
-import { parseHistoryLink, type HistoryRef, type LinkOptions } from "../../../links.js";
-import { renderUnfurl, type Block } from "../../../render/index.js";
+import { type AnswerContext, mayView } from "../../../answer.js";
+import { type HistoryRef, type LinkOptions, parseHistoryLink } from "../../../links.js";
+import { type Block, renderUnfurl } from "../../../render/index.js";
 import type { History } from "../../../sourcedeploy/model.js";
 import type { MessageLocation } from "../../../watch/index.js";
 import type { ListenerContext } from "../../context.js";
@@ -32,7 +32,10 @@ export type LinkSharedArgs = AllMiddlewareArgs & SlackEventMiddlewareArgs<"link_
 
 export function linkShared(ctx: ListenerContext): (args: LinkSharedArgs) => Promise<void> {
   return async ({ event, body, client }) => {
-    const links = historyLinks(event.links.map((l) => l.url), ctx.linkOptions);
+    const links = historyLinks(
+      event.links.map((l) => l.url),
+      ctx.linkOptions,
+    );
     if (links.length === 0) return;
     const where = { channel: event.channel, user: event.user, source: event.source };
     // People of the other organisation in a Slack Connect channel would see every unfurl.
@@ -43,10 +46,14 @@ export function linkShared(ctx: ListenerContext): (args: LinkSharedArgs) => Prom
     const access = await ctx.access({ teamId: body.team_id, channelId: event.channel, userId: event.user });
     if (!access) return;
     const composer = event.source === "composer" && event.unfurl_id !== undefined;
-    const locationOf = (url: string): MessageLocation | undefined => (composer ? undefined : { kind: "unfurl", channel: event.channel, ts: event.message_ts, url });
+    const locationOf = (url: string): MessageLocation | undefined =>
+      composer ? undefined : { kind: "unfurl", channel: event.channel, ts: event.message_ts, url };
     const unfurled = await unfurlAll(links, ctx, ctx.answer(access), where, locationOf);
     if (unfurled.length === 0) return;
-    const target = composer && event.unfurl_id !== undefined ? { unfurl_id: event.unfurl_id, source: "composer" as const } : { channel: event.channel, ts: event.message_ts };
+    const target =
+      composer && event.unfurl_id !== undefined
+        ? { unfurl_id: event.unfurl_id, source: "composer" as const }
+        : { channel: event.channel, ts: event.message_ts };
     const unfurls = Object.fromEntries(unfurled.map((u) => [u.url, { blocks: u.blocks }]));
     ctx.logger.info({ ...where, urls: unfurled.length }, "unfurling history links");
     const sent = await sendSafely(ctx.logger, "chat.unfurl", () => client.chat.unfurl({ ...target, unfurls }), where);

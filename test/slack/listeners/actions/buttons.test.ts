@@ -15,7 +15,20 @@ import {
   targetsPageButton,
 } from "../../../../src/slack/listeners/actions/buttons.js";
 import { assertValidModal } from "../../../support/block-kit.js";
-import { CHANNEL, POSTED_TS, RESPONSE_URL, TRIGGER_ID, USER, buttonClick, en, json, onlyPayload, serveManyTargets, useListenerBed, type ListenerBed } from "../support.js";
+import {
+  buttonClick,
+  CHANNEL,
+  en,
+  json,
+  type ListenerBed,
+  onlyPayload,
+  POSTED_TS,
+  RESPONSE_URL,
+  serveManyTargets,
+  TRIGGER_ID,
+  USER,
+  useListenerBed,
+} from "../support.js";
 
 let bed: ListenerBed;
 useListenerBed(
@@ -32,9 +45,12 @@ describe("button values are ids only; anything else is forged", () => {
     expect(projectValue("41027")).toBe("41027");
   });
 
-  it.each(["", "41027", "1/../2:903344", "41027:abc", "41027:903344:1", "123456789012345678901:1", "%34%31:1x"])("rejects history value %j", (value) => {
-    expect(historyValue(value)).toBeUndefined();
-  });
+  it.each(["", "41027", "1/../2:903344", "41027:abc", "41027:903344:1", "123456789012345678901:1", "%34%31:1x"])(
+    "rejects history value %j",
+    (value) => {
+      expect(historyValue(value)).toBeUndefined();
+    },
+  );
 
   it.each(["41027:903344", "41027:903344:-1", "41027:903344:100000", "41027:903344:1.5"])("rejects page value %j", (value) => {
     expect(pageValue(value)).toBeUndefined();
@@ -63,7 +79,11 @@ describe("every button re-checks access", () => {
     const before = bed.sourceDeploy.requests.length;
     const click = buttonClick({ actionId: "any", value: "41027:903344", teamId: "T0OTHER" });
     await buttons[name](bed.context())(click.args);
-    expect(onlyPayload(click.respond)).toMatchObject({ response_type: "ephemeral", replace_original: false, text: expect.stringContaining(en.accessDenied) });
+    expect(onlyPayload(click.respond)).toMatchObject({
+      response_type: "ephemeral",
+      replace_original: false,
+      text: expect.stringContaining(en.accessDenied),
+    });
     expect(click.calls).toHaveLength(0);
     expect(bed.sourceDeploy.requests.length).toBe(before);
   });
@@ -134,14 +154,23 @@ describe("Share", () => {
     expect(json(snapshot.blocks)).not.toContain(en.liveNote.live);
     expect(json(snapshot.blocks)).not.toContain("history_share");
     expect(follow).not.toHaveBeenCalled();
-    expect(bed.logs.at(-1)).toMatchObject({ level: "info", msg: "share: chat.postMessage refused, sharing through response_url", err: { slackError: "not_in_channel" }, channel: CHANNEL });
+    expect(bed.logs.at(-1)).toMatchObject({
+      level: "info",
+      msg: "share: chat.postMessage refused, sharing through response_url",
+      err: { slackError: "not_in_channel" },
+      channel: CHANNEL,
+    });
   });
 
   it("answers privately with the error, posting nothing, when the history cannot be fetched", async () => {
     const click = buttonClick({ actionId: ACTION_IDS.share, value: "41027:1", isEphemeral: true });
     await shareButton(bed.context())(click.args);
     expect(click.calls).toHaveLength(0);
-    expect(onlyPayload(click.respond)).toMatchObject({ response_type: "ephemeral", replace_original: false, text: expect.stringContaining(en.error.notFound({ projectId: "41027", historyId: "1" })) });
+    expect(onlyPayload(click.respond)).toMatchObject({
+      response_type: "ephemeral",
+      replace_original: false,
+      text: expect.stringContaining(en.error.notFound({ projectId: "41027", historyId: "1" })),
+    });
   });
 });
 

@@ -3,7 +3,7 @@ import { parseAccessPolicy } from "../../../../src/access/policy.js";
 import { deployHistoryCommand } from "../../../../src/slack/listeners/commands/deploy-history.js";
 import { ResponseUrlError } from "../../../../src/slack/response-url.js";
 import { assertValidMessage } from "../../../support/block-kit.js";
-import { RESPONSE_URL, USER, en, fakeRespond, json, onlyPayload, slashCommand, useListenerBed, type ListenerBed } from "../support.js";
+import { en, fakeRespond, json, type ListenerBed, onlyPayload, RESPONSE_URL, slashCommand, USER, useListenerBed } from "../support.js";
 
 let bed: ListenerBed;
 useListenerBed((ready) => (bed = ready));
@@ -76,7 +76,10 @@ describe("/deploy-history", () => {
     for (const { args } of [unknown, missing, garbage]) await deployHistoryCommand(ctx)(args);
     expect(onlyPayload(unknown.respond).text).toContain("no-such-project");
     expect(onlyPayload(missing.respond).text).toContain(en.error.notFound({ projectId: "41027", historyId: "1" }));
-    expect(onlyPayload(garbage.respond)).toMatchObject({ response_type: "ephemeral", text: expect.stringContaining(en.usage.reason.unrecognized("41027 903344 extra words &lt;!channel&gt;")) });
+    expect(onlyPayload(garbage.respond)).toMatchObject({
+      response_type: "ephemeral",
+      text: expect.stringContaining(en.usage.reason.unrecognized("41027 903344 extra words &lt;!channel&gt;")),
+    });
     expect(json(onlyPayload(garbage.respond))).not.toContain("<!channel>");
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { parseAccessPolicy } from "../../../../src/access/policy.js";
 import { appMention as appMentionListener } from "../../../../src/slack/listeners/events/app-mention.js";
-import { CHANNEL, POSTED_TS, appMention, en, json, useListenerBed, type ListenerBed } from "../support.js";
+import { appMention, CHANNEL, en, json, type ListenerBed, POSTED_TS, useListenerBed } from "../support.js";
 
 let bed: ListenerBed;
 useListenerBed((ready) => (bed = ready));
@@ -12,7 +12,10 @@ describe("app_mention", () => {
     await appMentionListener(bed.context())(mention.args);
     expect(mention.calls).toHaveLength(1);
     const [post] = mention.calls;
-    expect(post).toMatchObject({ method: "chat.postMessage", args: { channel: CHANNEL, thread_ts: "1700000300.000200", unfurl_links: false } });
+    expect(post).toMatchObject({
+      method: "chat.postMessage",
+      args: { channel: CHANNEL, thread_ts: "1700000300.000200", unfurl_links: false },
+    });
     expect(post!.args.text).toContain("903344");
     expect(json(post!.args.blocks)).not.toContain("history_share");
   });
@@ -36,7 +39,11 @@ describe("app_mention", () => {
     refused.failNext("chat.postMessage", "channel_not_found");
     await appMentionListener(ctx)(refused.args);
     expect(follow).toHaveBeenCalledTimes(1);
-    expect(bed.logs.at(-1)).toMatchObject({ level: "warn", msg: "slack chat.postMessage failed", err: { slackError: "channel_not_found" } });
+    expect(bed.logs.at(-1)).toMatchObject({
+      level: "warn",
+      msg: "slack chat.postMessage failed",
+      err: { slackError: "channel_not_found" },
+    });
   });
 
   it("refuses another workspace in the thread, without asking SourceDeploy", async () => {

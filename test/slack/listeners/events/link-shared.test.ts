@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { parseAccessPolicy } from "../../../../src/access/policy.js";
 import { historyLinks, linkShared as linkSharedListener } from "../../../../src/slack/listeners/events/link-shared.js";
 import { messageProblems } from "../../../support/block-kit.js";
-import { CHANNEL, USER, linkShared, useListenerBed, type ListenerBed } from "../support.js";
+import { CHANNEL, type ListenerBed, linkShared, USER, useListenerBed } from "../support.js";
 
 const CONSOLE = "https://console.ncloud.com/sourcedeploy";
 const failed = `${CONSOLE}/project/41027/history/903344`;

@@ -12,6 +12,7 @@ import type { Logger } from "../log.js";
 import type { SourceDeploySource } from "../sourcedeploy/index.js";
 import { boltLogger } from "./bolt-logger.js";
 import { createListenerContext } from "./context.js";
+import { dropReplayedInteractions } from "./interaction-replays.js";
 import { registerListeners } from "./listeners/index.js";
 import { slackErrorCode } from "./safely.js";
 import { type SlackMode, slackMode } from "./setup-check.js";
@@ -90,6 +91,7 @@ export async function startSlackApp(
     }
   });
   app.use(dropRetriedEvents(logger));
+  app.use(dropReplayedInteractions(logger));
   app.error(async (error) => {
     logger.error({ err: error }, "unhandled listener error");
   });

@@ -122,6 +122,24 @@ describe("with an access policy", () => {
     expect(JSON.stringify(reply!.body)).toMatch(DENIED);
   });
 
+  it("finding 2: a denied user's Refresh on a channel message answers them privately and replaces nothing", async () => {
+    // Bob's reply about a catalog project sits in a channel; Eve, whom no rule lets see it, clicks its Refresh.
+    const id = `acc-btn-${++counter}`;
+    await stack.app.postSigned(
+      blockActionBody({
+        actionId: "history_refresh",
+        value: "41100:904120",
+        responseUrl: stack.slack.responseUrl(id),
+        channelId: "C0OTHER",
+        messageTs: "1700000903.000100",
+        userId: "U0EVE",
+      }),
+    );
+    const [post] = await stack.slack.waitFor((c) => c.method === "response_url" && c.id === id);
+    expect(post!.body).toMatchObject({ response_type: "ephemeral", replace_original: false, text: expect.stringMatching(DENIED) });
+    expect(stack.slack.calls("chat.update")).toHaveLength(0);
+  });
+
   it("unfurls allowed links only, and nothing for a refused one", async () => {
     stack.slack.reset();
     await stack.app.handled(async () => {

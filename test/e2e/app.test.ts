@@ -343,6 +343,24 @@ describe("buttons", () => {
     expect(update!.body).toMatchObject({ view_id: "V0TEST" });
   });
 
+  it("finding 14: the same signed Share click sent three times posts once; each replay is acked and logged", async () => {
+    stack.slack.reset();
+    const share = blockActionBody({
+      actionId: "history_share",
+      value: "41027:903344",
+      responseUrl: stack.slack.responseUrl(`act-${++counter}`),
+      isEphemeral: true,
+    });
+    const signed = signSlackRequest(share, TEST_SIGNING_SECRET);
+    const send = () => stack.app.post("/slack/events", share, signed);
+    const answers = await stack.app.handled(async () => [await send(), await send(), await send()], 3);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(stack.slack.calls("chat.postMessage")).toHaveLength(1);
+    const replays = stack.app.parsedLogs().filter((l) => l.msg === "replayed interaction ignored");
+    expect(replays).toHaveLength(2);
+    expect(replays[0]).toMatchObject({ level: "info", type: "block_actions", userId: DEFAULTS.userId, actions: ["history_share"] });
+  });
+
   it("acks the Open in console url button, and ignores a button with a forged value", async () => {
     await click("history_open_console", "41027:903344");
     const before = stack.sourceDeploy.requests.length;

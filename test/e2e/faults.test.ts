@@ -268,6 +268,18 @@ describe("Slack Web API faults", () => {
     await expectStillServing();
   });
 
+  it("a response_url answering 429 once (Retry-After: 1): the reply is posted again after the wait, no warn line", async () => {
+    const mark = logMark();
+    const id = `fault-limited-${++counter}`;
+    stack.slack.rateLimitNext("response_url", 1);
+    await stack.app.handled(() => stack.app.postSigned(slashCommandBody({ text: "help", responseUrl: stack.slack.responseUrl(id) })));
+    const posts = responsePosts(id);
+    expect(posts.map((p) => p.status)).toEqual([429, 200]);
+    expect(posts[1]!.time - posts[0]!.time).toBeGreaterThanOrEqual(1000);
+    expect(posts[1]!.body).toEqual(posts[0]!.body);
+    expect(problemLinesSince(mark)).toEqual([]);
+  });
+
   it("an event retried with X-Slack-Retry-Num: 1 (same event_id) gets no second reply", async () => {
     const { ts, body } = mentionBody("help", `Ev0FAULTRETRY${++counter}`);
     const retry = {

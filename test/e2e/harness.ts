@@ -202,8 +202,14 @@ export interface BlockActionOptions {
   isEphemeral?: boolean;
 }
 
-/** An interactivity `block_actions` payload, form-encoded as `payload=<json>`. */
+let interactionCounter = 0;
+
+/**
+ * An interactivity `block_actions` payload, form-encoded as `payload=<json>`. Like Slack, every call
+ * makes a new click, with its own trigger_id and action_ts; sending one body again is a replay.
+ */
 export function blockActionBody(o: BlockActionOptions): string {
+  const click = ++interactionCounter;
   const teamId = o.teamId ?? DEFAULTS.teamId;
   const userId = o.userId ?? DEFAULTS.userId;
   const channelId = o.channelId ?? DEFAULTS.channelId;
@@ -214,7 +220,7 @@ export function blockActionBody(o: BlockActionOptions): string {
     block_id: o.blockId ?? "actions",
     text: { type: "plain_text", text: o.actionId, emoji: true },
     ...(o.value !== undefined ? { value: o.value } : {}),
-    action_ts: `${nowSeconds()}.000001`,
+    action_ts: `${nowSeconds()}.${String(click).padStart(6, "0")}`,
   };
   const inView = o.viewId !== undefined;
   const payload = {
@@ -225,7 +231,7 @@ export function blockActionBody(o: BlockActionOptions): string {
     container: inView
       ? { type: "view", view_id: o.viewId }
       : { type: "message", message_ts: messageTs, channel_id: channelId, is_ephemeral: o.isEphemeral ?? false },
-    trigger_id: o.triggerId ?? DEFAULTS.triggerId,
+    trigger_id: o.triggerId ?? `${click}.${DEFAULTS.triggerId}`,
     team: { id: teamId, domain: DEFAULTS.teamDomain },
     enterprise: null,
     is_enterprise_install: false,

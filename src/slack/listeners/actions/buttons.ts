@@ -3,6 +3,8 @@
  * Refresh replaces the message with the newer state; Share posts the detail in the channel;
  * Details (a list entry) and a project of the project list answer with a new ephemeral message;
  * Show all targets opens the modal, whose paging buttons update it.
+ * A refusal or an error goes to the clicker alone, as a new ephemeral message: the message a button
+ * is on may be a channel message others read, so only a successful Refresh replaces it.
  * Button values are documented in render/actions.ts; each handler factory here is registered
  * for its action id in listeners/index.ts.
  */
@@ -98,8 +100,9 @@ export function refreshButton(ctx: ListenerContext): ButtonHandler {
       ...ctx.answer(access, { shareButton: hints.shareButton }),
       detail,
     });
+    if (!history) return void (await ephemeral(ctx, respond, reply));
     const sent = await sendSafely(ctx.logger, "respond", () => respond({ replace_original: true, ...reply }));
-    if (sent && history && location) await ctx.live.follow(history, location, hints);
+    if (sent && location) await ctx.live.follow(history, location, hints);
   });
 }
 

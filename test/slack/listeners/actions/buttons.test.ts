@@ -96,6 +96,65 @@ describe("every button re-checks access", () => {
   });
 });
 
+describe("finding 2: refusals and errors go only to the clicker, never replacing a shared message", () => {
+  const EVE = "U0EVE";
+  const onAChannelMessage = { messageTs: "1700000000.000555", isEphemeral: false } as const;
+  const privately = { response_type: "ephemeral", replace_original: false };
+
+  it("finding 2: a denied user's Refresh on a channel message answers only them and replaces nothing", async () => {
+    const ctx = bed.context({ policy: alicePolicy });
+    const follow = vi.spyOn(ctx.live, "follow");
+    const click = buttonClick({ actionId: ACTION_IDS.refresh, value: "41027:904611", userId: EVE, ...onAChannelMessage });
+    await refreshButton(ctx)(click.args);
+    expect(onlyPayload(click.respond)).toMatchObject({ ...privately, text: expect.stringContaining(en.accessDenied) });
+    expect(click.calls).toHaveLength(0);
+    expect(follow).not.toHaveBeenCalled();
+  });
+
+  it("finding 2: an upstream error on an allowed user's Refresh answers only them and replaces nothing", async () => {
+    const ctx = bed.context();
+    const follow = vi.spyOn(ctx.live, "follow");
+    bed.sourceDeploy.queueFault({ kind: "status", status: 503 }, { kind: "status", status: 503 }, { kind: "status", status: 503 });
+    const click = buttonClick({ actionId: ACTION_IDS.refresh, value: "41027:904611", ...onAChannelMessage });
+    await refreshButton(ctx)(click.args);
+    bed.sourceDeploy.clearFaults();
+    expect(onlyPayload(click.respond)).toMatchObject(privately);
+    expect(click.calls).toHaveLength(0);
+    expect(follow).not.toHaveBeenCalled();
+  });
+
+  it("finding 2: a Refresh that finds no such history answers only the clicker, also on their own ephemeral reply", async () => {
+    for (const isEphemeral of [false, true]) {
+      const click = buttonClick({ actionId: ACTION_IDS.refresh, value: "41027:1", isEphemeral });
+      await refreshButton(bed.context())(click.args);
+      expect(onlyPayload(click.respond)).toMatchObject({
+        ...privately,
+        text: expect.stringContaining(en.error.notFound({ projectId: "41027", historyId: "1" })),
+      });
+    }
+  });
+
+  const answering = { refreshButton, shareButton, detailsButton, projectHistoriesButton, showTargetsButton } as const;
+  const cases = (Object.keys(answering) as (keyof typeof answering)[]).flatMap((name) => [
+    { name, why: "refused", policy: alicePolicy, userId: EVE, value: name === "projectHistoriesButton" ? "41027" : "41027:903344" },
+    { name, why: "not found", policy: undefined, userId: USER, value: name === "projectHistoriesButton" ? "99999" : "41027:1" },
+  ]);
+
+  it.each(cases)("finding 2: $name $why on a channel message answers privately, posting and replacing nothing", async (c) => {
+    const click = buttonClick({ actionId: "any", value: c.value, userId: c.userId, ...onAChannelMessage });
+    await answering[c.name](bed.context({ policy: c.policy }))(click.args);
+    expect(click.respond).toHaveBeenCalled();
+    for (const [payload] of click.respond.mock.calls) expect(payload).toMatchObject(privately);
+    expect(click.calls).toHaveLength(0);
+  });
+
+  it("finding 2: only a successful Refresh replaces the message it is on", async () => {
+    const click = buttonClick({ actionId: ACTION_IDS.refresh, value: "41027:903344", ...onAChannelMessage });
+    await refreshButton(bed.context())(click.args);
+    expect(onlyPayload(click.respond)).toMatchObject({ replace_original: true, text: expect.stringContaining("903344") });
+  });
+});
+
 describe("Refresh", () => {
   it("replaces an ephemeral reply with the current state, keeps its Share button, and follows it through the click's response_url", async () => {
     const ctx = bed.context();

@@ -16,6 +16,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { z } from "zod";
 import { formatPath } from "../validation-path.js";
+import { compileGlob, type NamePattern } from "./glob.js";
 
 export interface Asker {
   teamId?: string;
@@ -30,7 +31,7 @@ interface Rule {
   channels: ReadonlySet<string>;
   users: ReadonlySet<string>;
   projectIds: ReadonlySet<string>;
-  namePatterns: readonly RegExp[];
+  namePatterns: readonly NamePattern[];
 }
 
 export interface AccessPolicy {
@@ -76,15 +77,10 @@ export class AccessPolicyError extends Error {
   override readonly name = "AccessPolicyError";
 }
 
-function namePattern(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*");
-  return new RegExp(`^${escaped}$`, "i");
-}
-
 function compileRule(rule: z.infer<typeof ruleSchema>): Rule {
   const ids = rule.projects.filter((p) => /^\d{1,20}$/.test(p));
   const names = rule.projects.filter((p) => !/^\d{1,20}$/.test(p));
-  return { channels: new Set(rule.channels), users: new Set(rule.users), projectIds: new Set(ids), namePatterns: names.map(namePattern) };
+  return { channels: new Set(rule.channels), users: new Set(rule.users), projectIds: new Set(ids), namePatterns: names.map(compileGlob) };
 }
 
 /** Validates a parsed policy document; problems name the path, e.g. `rules[0].users[1]`. */

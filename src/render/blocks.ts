@@ -80,9 +80,12 @@ export function plainText(raw: string, max: number): PlainText {
   return { type: "plain_text", text: nonEmpty(plain(raw, max)), emoji: true };
 }
 
-/** `text` must already be safe mrkdwn (API strings escaped). */
+/**
+ * `text` must already be safe mrkdwn (API strings escaped). `verbatim` keeps Slack from auto-linking
+ * URLs, channel names and mentions that data may contain; our own `<…>` tokens are still parsed.
+ */
 export function mrkdwnText(text: string, max: number = LIMITS.sectionText): MrkdwnText {
-  return { type: "mrkdwn", text: nonEmpty(clampMrkdwn(text, max)) };
+  return { type: "mrkdwn", text: nonEmpty(clampMrkdwn(text, max)), verbatim: true };
 }
 
 export function header(raw: string): HeaderBlock {

@@ -16,7 +16,7 @@ import {
   section,
   totalTextLength,
 } from "./blocks.js";
-import { clampMrkdwn, mrkdwn, plain } from "./escape.js";
+import { clampMrkdwn, isBlank, mrkdwn, plain } from "./escape.js";
 import type { Catalogue } from "./i18n.js";
 import type { LiveNote, RenderOptions } from "./options.js";
 import { historyStatus, isTargetDone, RANK, targetStatus } from "./status.js";
@@ -54,13 +54,13 @@ export function titleOf(history: { id: string; status: string }, options: Render
 }
 
 function ref(named: NamedRef, c: Catalogue, max = NAME_MAX): string {
-  const name = named.name.trim() === "" ? c.unnamed : mrkdwn(named.name, max);
+  const name = isBlank(named.name) ? c.unnamed : mrkdwn(named.name, max);
   return named.id === "" ? name : `${name} (${mrkdwn(named.id, 40)})`;
 }
 
 /** "shop-api › prod-web › web-release-sequential", escaped. */
 export function whereOf(h: { project: NamedRef; stage: NamedRef; scenario: NamedRef }, c: Catalogue, max = 80): string {
-  return [h.project, h.stage, h.scenario].map((r) => (r.name.trim() === "" ? c.unnamed : mrkdwn(r.name, max))).join(" › ");
+  return [h.project, h.stage, h.scenario].map((r) => (isBlank(r.name) ? c.unnamed : mrkdwn(r.name, max))).join(" › ");
 }
 
 function isRunning(history: History): boolean {
@@ -129,10 +129,7 @@ function factFields(history: History, options: RenderOptions, c: Catalogue): str
     field(c.field.project, ref(history.project, c)),
     field(c.field.stage, ref(history.stage, c)),
     field(c.field.scenario, ref(history.scenario, c)),
-    field(
-      c.field.executor,
-      history.executor === undefined || history.executor.trim() === "" ? c.notYet : mrkdwn(history.executor, NAME_MAX),
-    ),
+    field(c.field.executor, history.executor === undefined || isBlank(history.executor) ? c.notYet : mrkdwn(history.executor, NAME_MAX)),
     field(c.field.type, `${c.deploymentType[history.type]}${rawType}`),
     strategy === undefined ? undefined : field(c.field.strategy, mrkdwn(strategy, 60)),
     field(c.field.start, when(history.startTime)),
@@ -195,7 +192,7 @@ function actionsBlock(list: Button[]): Block[] {
 
 /** One plain line: status, where, id (in the title), executor; escaped because Slack parses it. */
 function summaryText(history: History, options: RenderOptions, c: Catalogue): string {
-  const executor = history.executor === undefined || history.executor.trim() === "" ? undefined : mrkdwn(history.executor, 100);
+  const executor = history.executor === undefined || isBlank(history.executor) ? undefined : mrkdwn(history.executor, 100);
   return clampMrkdwn(c.summaryText(mrkdwn(titleOf(history, options, c), 200), whereOf(history, c), executor), LIMITS.messageText);
 }
 
@@ -246,7 +243,7 @@ function failingLines(history: History, ctx: TargetContext): string | undefined 
   const lines = failing.slice(0, UNFURL_FAILING).map((t) => {
     const failedStep = STEP_NAMES.find((name) => t.steps[name]?.status === "fail");
     const step = failedStep === undefined ? "" : ` — ${ctx.c.stepName[failedStep]} ❌`;
-    return `❌ *${t.name.trim() === "" ? ctx.c.unnamed : mrkdwn(t.name, 80)}*${step}`;
+    return `❌ *${isBlank(t.name) ? ctx.c.unnamed : mrkdwn(t.name, 80)}*${step}`;
   });
   if (failing.length > UNFURL_FAILING) lines.push(ctx.c.unfurl.moreFailing(failing.length - UNFURL_FAILING));
   return `*${ctx.c.unfurl.failingTargets}*\n${lines.join("\n")}`;
@@ -258,7 +255,7 @@ export function renderUnfurl(history: History, options: RenderOptions): Message 
   const c = ctx.c;
   const time = timing(history, options, c);
   const facts = [
-    history.executor === undefined || history.executor.trim() === "" ? undefined : `${c.field.executor}: ${mrkdwn(history.executor, 80)}`,
+    history.executor === undefined || isBlank(history.executor) ? undefined : `${c.field.executor}: ${mrkdwn(history.executor, 80)}`,
     isValidDate(history.startTime) ? `${c.field.start}: ${dateToken(history.startTime, options.timeZone)}` : undefined,
     time === undefined ? undefined : `${time.label}: ${time.value}`,
   ].filter((f): f is string => f !== undefined);

@@ -2,7 +2,7 @@
 import type { HistorySummary, Project } from "../sourcedeploy/model.js";
 import { ACTION_DETAILS_PREFIX, encodeHistoryRef } from "./actions.js";
 import { type Block, button, context, header, LIMITS, type Message, section, totalTextLength } from "./blocks.js";
-import { clampMrkdwn, mrkdwn, plain } from "./escape.js";
+import { clampMrkdwn, isBlank, mrkdwn, plain } from "./escape.js";
 import { withDemo } from "./history.js";
 import { type Catalogue, messages } from "./i18n.js";
 import type { RenderOptions } from "./options.js";
@@ -31,7 +31,7 @@ export function newestFirst(list: readonly HistorySummary[]): HistorySummary[] {
 
 function entryText(entry: HistorySummary, options: RenderOptions, c: Catalogue): string {
   const status = historyStatus(entry.status);
-  const where = [entry.stage, entry.scenario].map((r) => (r.name.trim() === "" ? c.unnamed : mrkdwn(r.name, 80))).join(" / ");
+  const where = [entry.stage, entry.scenario].map((r) => (isBlank(r.name) ? c.unnamed : mrkdwn(r.name, 80))).join(" / ");
   const start = isValidDate(entry.startTime) ? dateToken(entry.startTime, options.timeZone) : c.notYet;
   return `${status.emoji} *#${mrkdwn(entry.id, 40)}* ${mrkdwn(status.label[options.locale], 40)} · ${where} · ${start}`;
 }
@@ -44,7 +44,7 @@ function entryBlock(entry: HistorySummary, index: number, project: Project, opti
 
 export function renderHistoryList(project: Project, list: readonly HistorySummary[], options: RenderOptions): Message {
   const c = messages(options.locale);
-  const projectName = project.name.trim() === "" ? project.id : project.name;
+  const projectName = isBlank(project.name) ? project.id : project.name;
   const head = header(`🚀 ${c.list.heading(plain(projectName, 100))}`);
   const text = clampMrkdwn(c.list.text(mrkdwn(projectName, 200), list.length), LIMITS.messageText);
   if (list.length === 0) return { text, blocks: withDemo([head, section(c.list.empty(mrkdwn(projectName, 200)))], options, c) };

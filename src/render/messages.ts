@@ -3,7 +3,7 @@ import { isSourceDeployError } from "../sourcedeploy/errors.js";
 import type { Project } from "../sourcedeploy/model.js";
 import { ACTION_PROJECT_HISTORIES_PREFIX, encodeProjectRef } from "./actions.js";
 import { type Block, button, context, header, LIMITS, type Message, section, totalTextLength } from "./blocks.js";
-import { clampMrkdwn, escapeMrkdwn, mrkdwn, plain } from "./escape.js";
+import { clampMrkdwn, escapeMrkdwn, isBlank, mrkdwn, plain } from "./escape.js";
 import { withDemo } from "./history.js";
 import { type Catalogue, messages } from "./i18n.js";
 import type { RenderOptions } from "./options.js";
@@ -28,7 +28,7 @@ export function renderHelp(options: RenderOptions): Message {
 
 export function renderUsageError(input: string, reason: UsageErrorReason, options: RenderOptions): Message {
   const c = messages(options.locale);
-  const shown = input.trim() === "" ? c.notYet : mrkdwn(input.trim(), INPUT_ECHO_MAX);
+  const shown = isBlank(input) ? c.notYet : mrkdwn(input.trim(), INPUT_ECHO_MAX);
   return notice(`🤔 ${c.usage.reason[reason](shown)}`, options, c, [context([c.usage.hint])]);
 }
 
@@ -48,7 +48,7 @@ export function renderError(error: unknown, options: RenderOptions): Message {
 
 function projectBlock(project: Project, index: number, c: Catalogue): Block {
   const value = encodeProjectRef(project.id);
-  const name = project.name.trim() === "" ? c.unnamed : mrkdwn(project.name, 150);
+  const name = isBlank(project.name) ? c.unnamed : mrkdwn(project.name, 150);
   const action =
     value === undefined ? undefined : button(c.button.recentHistories, `${ACTION_PROJECT_HISTORIES_PREFIX}${index}`, { value });
   return section(c.projects.line(name, mrkdwn(project.id, 40)), action);
@@ -70,7 +70,7 @@ function projectBlocks(projects: readonly Project[], fixed: readonly Block[], c:
 
 export function renderProjectList(projects: readonly Project[], filter: string | undefined, options: RenderOptions): Message {
   const c = messages(options.locale);
-  const wanted = filter === undefined || filter.trim() === "" ? undefined : filter.trim();
+  const wanted = filter === undefined || isBlank(filter) ? undefined : filter.trim();
   if (projects.length === 0)
     return notice(`🔍 ${c.projects.empty(wanted === undefined ? undefined : mrkdwn(wanted, INPUT_ECHO_MAX))}`, options, c);
   const head = header(c.projects.heading(wanted === undefined ? undefined : plain(wanted, 60)));

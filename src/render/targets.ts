@@ -6,7 +6,7 @@
 import type { Locale } from "../config.js";
 import { type ServerTarget, STEP_NAMES, type StepName, type Steps, TARGET_STATUSES } from "../sourcedeploy/model.js";
 import { LIMITS } from "./blocks.js";
-import { mrkdwn } from "./escape.js";
+import { isBlank, mrkdwn } from "./escape.js";
 import { type Catalogue, messages } from "./i18n.js";
 import { NEUTRAL_EMOJI, RANK, type StatusInfo, stepStatus, targetStatus } from "./status.js";
 import { isValidDate, timeToken } from "./time.js";
@@ -49,7 +49,7 @@ export function stepsLine(steps: Steps, names: readonly StepName[], ctx: TargetC
 
 function targetHead(target: ServerTarget, ctx: TargetContext, sizes: Sizes): string {
   const info = targetStatus(target.status);
-  const name = target.name.trim() === "" ? ctx.c.unnamed : mrkdwn(target.name, sizes.name);
+  const name = isBlank(target.name) ? ctx.c.unnamed : mrkdwn(target.name, sizes.name);
   const no = target.serverNo === undefined || target.serverNo === "" ? "" : ` (${mrkdwn(target.serverNo, sizes.serverNo)})`;
   return `${info.emoji} *${name}*${no} · ${label(info, ctx, sizes.unknownLabel)}`;
 }

@@ -3,7 +3,7 @@
  * The API reports only when each step started, so durations are derived from start times.
  */
 import { type History, type ServerTarget, STEP_NAMES, type StepName } from "../sourcedeploy/model.js";
-import { mrkdwn } from "./escape.js";
+import { isBlank, mrkdwn } from "./escape.js";
 import type { Catalogue } from "./i18n.js";
 import { formatSeconds, isValidDate } from "./time.js";
 
@@ -116,7 +116,7 @@ export function computeTimeline(history: History): Timeline {
 }
 
 function entryLine(entry: TimelineEntry, slow: boolean, c: Catalogue): string {
-  const name = entry.target.name.trim() === "" ? c.unnamed : mrkdwn(entry.target.name, NAME_MAX);
+  const name = isBlank(entry.target.name) ? c.unnamed : mrkdwn(entry.target.name, NAME_MAX);
   const total = entry.totalSeconds === undefined ? undefined : formatSeconds(entry.totalSeconds, c);
   const steps = entry.steps.map((s) =>
     c.timeline.step(c.stepName[s.name], s.seconds === undefined ? undefined : formatSeconds(s.seconds, c)),

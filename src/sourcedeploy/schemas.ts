@@ -26,20 +26,53 @@ import { STEP_NAMES } from "./model.js";
 // ---------------------------------------------------------------------------------------------
 // Leaf values
 
+/**
+ * Every text of the model is at most this long. Real names are far shorter; the cap keeps a hostile
+ * or broken body (a 4 MB name) from costing seconds of escaping and rendering on every poll.
+ */
+const MAX_TEXT_LENGTH = 1000;
+const ELLIPSIS = "…";
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/**
+ * `raw` shortened to `MAX_TEXT_LENGTH` with an ellipsis. Only the head is segmented, so the cost is
+ * bounded whatever the input. The head ends on a whole code point, so its graphemes are the text's,
+ * except the last, which the cut may have split: it is dropped, and no emoji sequence is broken.
+ */
+function capText(raw: string): string {
+  if (raw.length <= MAX_TEXT_LENGTH) return raw;
+  const endsInPair = /[\uD800-\uDBFF]/.test(raw.charAt(MAX_TEXT_LENGTH - 1));
+  const head = raw.slice(0, endsInPair ? MAX_TEXT_LENGTH - 1 : MAX_TEXT_LENGTH);
+  const whole = [...graphemes.segment(head)].slice(0, -1).map((g) => g.segment);
+  return whole.join("") + ELLIPSIS;
+}
+
 const scalar = z.union([z.string(), z.number()], {
   error: (issue) => (issue.input === undefined ? "missing" : "expected text or a number"),
 });
 
-/** A required id: a non-empty string or number, kept as a trimmed string. */
-const requiredId = scalar.transform((v) => String(v).trim()).refine((v) => v !== "", "expected a non-empty id");
+/** A scalar as trimmed, capped text. */
+const text = (v: string | number) => capText(String(v).trim());
+
+/**
+ * A required id: a non-empty string or number, kept as a trimmed string. Ids address the API, so an
+ * over-long one is refused rather than shortened into a different id.
+ */
+const requiredId = scalar
+  .transform((v) => String(v).trim())
+  .refine((v) => v !== "", "expected a non-empty id")
+  .refine((v) => v.length <= MAX_TEXT_LENGTH, `expected an id of at most ${MAX_TEXT_LENGTH} characters`);
 
 /** A name: absent or null → "". */
-const name = scalar.nullish().transform((v) => (v == null ? "" : String(v).trim()));
+const name = scalar.nullish().transform((v) => (v == null ? "" : text(v)));
 
 /** Optional text or number (strategy, backup file, `server.no`, …): absent, null or blank → undefined. */
-const optionalText = scalar.nullish().transform((v) => (v == null || String(v).trim() === "" ? undefined : String(v).trim()));
+const optionalText = scalar.nullish().transform((v) => (v == null ? undefined : text(v) || undefined));
 
-const lowerStatus = (v: string | number) => String(v).trim().toLowerCase();
+/** Optional raw text (`type`, `server.name`): capped, otherwise as sent. */
+const optionalRaw = scalar.nullish().transform((v) => (v == null ? v : typeof v === "number" ? v : capText(v)));
+
+const lowerStatus = (v: string | number) => text(v).toLowerCase();
 
 const requiredStatus = scalar.transform(lowerStatus).refine((v) => v !== "", "expected a non-empty status");
 
@@ -85,7 +118,7 @@ const stepStatuses = z.object({ pre: stepStatus, deploy: stepStatus, post: stepS
 const singleTarget = z.object({ time: stepTimes, step: stepStatuses });
 
 const serverTarget = z.object({
-  server: z.object({ no: optionalText, name: scalar.nullish() }).nullish(),
+  server: z.object({ no: optionalText, name: optionalRaw }).nullish(),
   status: targetStatus,
   time: stepTimes,
   step: stepStatuses,
@@ -93,7 +126,7 @@ const serverTarget = z.object({
 
 const file = z.union([
   z.object({ selected: optionalText, file: optionalText, type: optionalText }),
-  scalar.transform((v) => ({ selected: String(v).trim(), file: undefined, type: undefined })),
+  scalar.transform((v) => ({ selected: text(v), file: undefined, type: undefined })),
 ]);
 
 const configObject = z.object({
@@ -116,7 +149,7 @@ const historyBody = z.object(
     executor: optionalText,
     startTime: timestamp,
     endTime: timestamp,
-    type: scalar.nullish(),
+    type: optionalRaw,
     strategy: optionalText,
     config: z.union([z.array(configObject.nullable()), configObject], { error: "expected a config object or a list of them" }).nullish(),
   },
@@ -181,7 +214,7 @@ export function parseErrorBody(body: unknown): { errorCode?: string; message?: s
 }
 
 function lenientText(value: unknown): string | undefined {
-  return typeof value === "string" || typeof value === "number" ? String(value).trim() || undefined : undefined;
+  return typeof value === "string" || typeof value === "number" ? text(value) || undefined : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

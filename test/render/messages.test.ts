@@ -7,13 +7,15 @@ import {
   renderAmbiguousProject,
   renderError,
   renderHelp,
+  renderHistory,
+  renderHistoryList,
   renderProjectList,
   renderProjectNotFound,
   renderUsageError,
 } from "../../src/render/index.js";
 import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
-import { assertValidMessage, mrkdwnTexts } from "../support/block-kit.js";
-import { options, projectListFixture } from "./helpers.js";
+import { assertValidMessage, mrkdwnTexts, textObjects } from "../support/block-kit.js";
+import { historyFixture, options, projectListFixture } from "./helpers.js";
 
 const LOCALES = ["ko", "en"] as const;
 
@@ -167,5 +169,39 @@ describe("project refusals", () => {
     const message = renderAccessDenied(options({ locale, demo: true }));
     assertValidMessage(message);
     expect(visible(message)).not.toMatch(/not found|exist|찾을 수 없|존재/i);
+  });
+});
+
+describe("finding 10: every message neutralises hostile names, not only histories", () => {
+  const HOSTILE = "\u202Eexe.txt\u200B *bold* _it_ ~s~ `code` https://evil.example @here #general";
+  const project = { id: "41027", name: `> ${HOSTILE}` };
+  const summary = { id: "1", project, stage: { id: "", name: HOSTILE }, scenario: { id: "", name: "\u200B\u2066" }, status: "success" };
+  const rendered: Array<[string, Message]> = [
+    ["history list", renderHistoryList(project, [summary], options())],
+    ["project list", renderProjectList([project, { id: "2", name: "\u200B" }], HOSTILE, options())],
+    ["not found", renderProjectNotFound(HOSTILE, options())],
+    ["ambiguous", renderAmbiguousProject(HOSTILE, [project], options())],
+    ["usage", renderUsageError(HOSTILE, "unrecognized", options())],
+    ["error", renderError(new SourceDeployError("not_found", "x", { resource: { projectId: HOSTILE } }), options())],
+  ];
+
+  it.each(rendered)("finding 10: the %s has verbatim mrkdwn, no invisible character, no markup or quote from data", (_, message) => {
+    assertValidMessage(message);
+    const objects = textObjects(message.blocks);
+    for (const object of objects) {
+      expect(object.text).not.toMatch(/[\p{Cf}]/u);
+      if (object.type === "mrkdwn") expect(object).toMatchObject({ verbatim: true });
+    }
+    const text = visible(message);
+    expect(text).not.toMatch(/[\p{Cf}]/u);
+    for (const markup of ["*bold*", "_it_", "~s~", "`code`"]) expect(text).not.toContain(markup);
+    expect(text.split("\n").some((line) => /^\s*(>|&gt;)/.test(line))).toBe(false);
+  });
+
+  it("finding 10: a name of only invisible characters shows as unnamed", () => {
+    const text = visible(renderHistoryList(project, [summary], options()));
+    expect(text).toContain("(no name)");
+    const history = { ...historyFixture("server-fail.json"), project: { id: "41027", name: "\u200B\u202E" } };
+    expect(visible(renderHistory(history, options()))).toContain("(no name)");
   });
 });

@@ -21,7 +21,7 @@ import {
   type Steps,
   TARGET_STATUSES,
 } from "../../src/sourcedeploy/model.js";
-import { messageProblems, modalProblems, mrkdwnTexts } from "../support/block-kit.js";
+import { messageProblems, modalProblems, mrkdwnTexts, textObjects } from "../support/block-kit.js";
 import { options } from "./helpers.js";
 
 const SEED = 20261127;
@@ -39,6 +39,26 @@ const HOSTILE = [
   "\n",
   "👩‍👩‍👧‍👦",
   "\u{1F600}",
+  "*bold*",
+  "_italic_",
+  "~strike~",
+  "`code`",
+  "```",
+  "> quote",
+  "＊＿｀＞",
+  "web_release_v2",
+  "https://evil.example/x",
+  "www.evil.example",
+  "@here",
+  "#general",
+  "\u202E",
+  "\u2066",
+  "\u200B",
+  "\u200D",
+  "\uFEFF",
+  "\u00AD",
+  "\u{E0041}",
+  "❤️",
 ];
 
 const text = (maxLength: number) =>
@@ -227,4 +247,78 @@ describe("rendering any history", () => {
       { ...params, numRuns: 60 },
     );
   });
+
+  it("finding 10: no rendered text carries an invisible character, an auto-link, a quote or formatting from data", () => {
+    fc.assert(
+      fc.property(history, renderOptions, (h, o) => {
+        const twin = withMarkers(h);
+        const renders = [
+          [renderHistory(h, o), renderHistory(twin, o)],
+          [renderUnfurl(h, o), renderUnfurl(twin, o)],
+          [renderTargetsModal(h, 0, o), renderTargetsModal(twin, 0, o)],
+        ] as const;
+        for (const [rendered, marked] of renders) {
+          const texts = renderedTexts(rendered);
+          const markedTexts = renderedTexts(marked);
+          expect(markedTexts.map((t) => t.text.length)).toEqual(texts.map((t) => t.text.length));
+          for (const [i, t] of texts.entries()) {
+            expect(invisibleLeft(t.text)).toEqual([]);
+            if (t.type === "plain_text") continue;
+            expect(t.verbatim).toBe(true);
+            expect(t.text.split("\n").filter((line) => /^\s*(>|&gt;|＞)/.test(line))).toEqual([]);
+            expect(formattingFromData(t.text, markedTexts[i]?.text ?? "")).toEqual([]);
+          }
+        }
+      }),
+      params,
+    );
+  });
 });
+
+const MARKUP = /[*_~`＊＿｀]/gu;
+const MARKER = "\uE000";
+
+const VOCABULARY: ReadonlySet<string> = new Set([...HISTORY_STATUSES, ...TARGET_STATUSES, ...STEP_STATUSES]);
+
+/** The same history with every markup character of its data (not of known statuses) replaced by a marker of the same length. */
+function withMarkers<T>(value: T): T {
+  if (typeof value === "string") return (VOCABULARY.has(value) ? value : value.replace(MARKUP, MARKER)) as T;
+  if (Array.isArray(value)) return value.map(withMarkers) as T;
+  if (value instanceof Date || typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withMarkers(v)])) as T;
+}
+
+interface RenderedText {
+  type: "plain_text" | "mrkdwn";
+  text: string;
+  verbatim?: boolean;
+}
+
+/** Every text object, plus the message's notification text (mrkdwn without a text object). */
+function renderedTexts(rendered: { text?: string; blocks: unknown[] }): RenderedText[] {
+  const objects = textObjects(rendered) as RenderedText[];
+  return rendered.text === undefined ? objects : [...objects, { type: "mrkdwn", text: rendered.text, verbatim: true }];
+}
+
+const EXPLICITLY_FORBIDDEN = /[\u061C\u200B\u200C\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/u;
+const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?)\u200D(?=\p{Extended_Pictographic})/gu;
+const PRESENTATION_SELECTOR = /(?<=[^\s\p{Cf}\p{DI}])[\uFE0E\uFE0F]/gu;
+
+/** Invisible characters left in a text: none but a joiner inside an emoji and one presentation selector after a character. */
+function invisibleLeft(text: string): string[] {
+  const found = [...text.matchAll(/[\p{Cf}\p{DI}]/gu)].map((m) => m[0]);
+  const allowed = text.replace(EMOJI_JOINER, "").replace(PRESENTATION_SELECTOR, "");
+  const stray = [...allowed.matchAll(/[\p{Cf}\p{DI}]/gu)].map((m) => m[0]);
+  return EXPLICITLY_FORBIDDEN.test(text) ? found : stray;
+}
+
+/** Markup characters that came from data (the marker is at their place in the twin) and could format: not inside an ASCII word. */
+function formattingFromData(text: string, marked: string): string[] {
+  const word = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
+  const found: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (marked[i] !== MARKER || !/[*_~`＊＿｀]/.test(text[i] ?? "")) continue;
+    if (!/[*_~]/.test(text[i] ?? "") || !word(text[i - 1]) || !word(text[i + 1])) found.push(text.slice(Math.max(0, i - 5), i + 6));
+  }
+  return found;
+}

@@ -516,3 +516,67 @@ describe("parseHistory: invalid bodies", () => {
     expect(rejected).toBeGreaterThan(30);
   });
 });
+
+describe("finding 11: long upstream strings are capped at parse time", () => {
+  const FOUR_MB = "n".repeat(4 * 1024 * 1024);
+  const MAX = 1000;
+
+  function everyString(value: unknown): string[] {
+    if (typeof value === "string") return [value];
+    if (Array.isArray(value)) return value.flatMap(everyString);
+    if (value instanceof Date || typeof value !== "object" || value === null) return [];
+    return Object.values(value).flatMap(everyString);
+  }
+
+  it("finding 11: a 4 MB name becomes at most 1000 characters in the model, ending with an ellipsis", () => {
+    const h = parseHistory(minimal({ project: { id: 2, name: FOUR_MB } }));
+    expect(h.project.name.length).toBeLessThanOrEqual(MAX);
+    expect(h.project.name.endsWith("…")).toBe(true);
+    expect(h.project.name.startsWith("nnn")).toBe(true);
+  });
+
+  it("finding 11: caps every text of a history, a history list and a project list", () => {
+    const long = `${FOUR_MB} `;
+    const ref = { id: long, name: long };
+    const h = parseHistory(
+      minimal({
+        stage: ref,
+        scenario: ref,
+        status: long,
+        executor: long,
+        type: long,
+        strategy: long,
+        config: {
+          file: { selected: long, type: long },
+          autoScalingGroup: { no: long, name: long },
+          backupFile: long,
+          targets: [{ server: { no: long, name: long }, status: long, step: { pre: long, deploy: long, post: long } }],
+        },
+      }),
+    );
+    const texts = everyString(h);
+    expect(texts.length).toBeGreaterThan(15);
+    for (const text of texts) expect(text.length).toBeLessThanOrEqual(MAX);
+    const list = parseHistoryList({ historyList: [{ id: 1, project: { id: 2, name: long }, stage: ref, scenario: ref, status: long }] });
+    for (const text of everyString(list)) expect(text.length).toBeLessThanOrEqual(MAX);
+    for (const text of everyString(parseProjectList({ projectList: [{ id: 1, name: long }] })))
+      expect(text.length).toBeLessThanOrEqual(MAX);
+    const error = parseErrorBody({ error: { errorCode: long, message: long, details: long } });
+    for (const text of everyString(error)) expect(text.length).toBeLessThanOrEqual(MAX);
+  });
+
+  it("finding 11: shortening never splits a surrogate pair or an emoji sequence", () => {
+    const family = "👩‍👩‍👧‍👦";
+    const name = parseHistory(minimal({ project: { id: 2, name: family.repeat(500) } })).project.name;
+    expect(name.length).toBeLessThanOrEqual(MAX);
+    expect(name.slice(0, -1)).toBe(family.repeat((name.length - 1) / family.length));
+    const astral = parseHistory(minimal({ project: { id: 2, name: `x${"😀".repeat(1000)}` } })).project.name;
+    expect(astral.slice(0, -1)).toBe(`x${"😀".repeat((astral.length - 2) / 2)}`);
+  });
+
+  it("finding 11: a history or project id longer than 1000 characters is an invalid response, not a shortened id", () => {
+    expect(parseError(minimal({ id: "9".repeat(MAX + 1) })).details.path).toBe("id");
+    expect(parseError(minimal({ project: { id: "9".repeat(MAX + 1), name: "p" } })).details.path).toBe("project.id");
+    expect(parseHistory(minimal({ id: "9".repeat(MAX) })).id).toHaveLength(MAX);
+  });
+});

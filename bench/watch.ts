@@ -40,18 +40,16 @@ async function shareAll(stack: Stack): Promise<void> {
   const clicks = Array.from({ length: WATCHES }, (_, i) => i % HISTORIES);
   for (let i = 0; i < clicks.length; i += 10) {
     await Promise.all(
-      clicks
-        .slice(i, i + 10)
-        .map((index, j) =>
-          stack.app.postSigned(
-            blockActionBody({
-              actionId: "history_share",
-              value: `${PROJECT}:${906_000 + index}`,
-              responseUrl: stack.slack.responseUrl(`w${i + j}`),
-              isEphemeral: true,
-            }),
-          ),
+      clicks.slice(i, i + 10).map((index, j) =>
+        stack.app.postSigned(
+          blockActionBody({
+            actionId: "history_share",
+            value: `${PROJECT}:${906_000 + index}`,
+            responseUrl: stack.slack.responseUrl(`w${i + j}`),
+            isEphemeral: true,
+          }),
         ),
+      ),
     );
   }
 }

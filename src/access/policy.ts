@@ -87,9 +87,27 @@ function compileRule(rule: z.infer<typeof ruleSchema>): Rule {
   return { channels: new Set(rule.channels), users: new Set(rule.users), projectIds: new Set(ids), namePatterns: names.map(namePattern) };
 }
 
+/**
+ * An empty file, one of only comments, `null`, a bare `---` or `{}`: an operator who names a policy
+ * file means to restrict, so a file that holds no policy stops start-up instead of allowing everything.
+ */
+function holdsNoPolicy(document: unknown): boolean {
+  if (document === null || document === undefined) return true;
+  return typeof document === "object" && !Array.isArray(document) && Object.keys(document).length === 0;
+}
+
+function noPolicyMessage(path?: string): string {
+  const file = path === undefined ? "ACCESS_POLICY" : `ACCESS_POLICY ${path}`;
+  return (
+    `${file} holds no policy (the file is empty, only comments, null, --- or {}). ` +
+    "Write the policy (e.g. `default: deny` and rules), or unset ACCESS_POLICY to let the installing workspace see everything."
+  );
+}
+
 /** Validates a parsed policy document; problems name the path, e.g. `rules[0].users[1]`. */
 export function parseAccessPolicy(document: unknown): AccessPolicy {
-  const parsed = policySchema.safeParse(document ?? {});
+  if (holdsNoPolicy(document)) throw new AccessPolicyError(noPolicyMessage());
+  const parsed = policySchema.safeParse(document);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  - ${formatPath(issue.path) || "(file)"}: ${issue.message}`);
     throw new AccessPolicyError(["ACCESS_POLICY is invalid:", ...problems].join("\n"));
@@ -115,6 +133,7 @@ export async function loadAccessPolicy(path: string): Promise<AccessPolicy> {
   } catch (error) {
     throw new AccessPolicyError(`ACCESS_POLICY: ${path} is not valid YAML or JSON (${(error as Error).message.split("\n")[0]})`);
   }
+  if (holdsNoPolicy(document)) throw new AccessPolicyError(noPolicyMessage(path));
   return parseAccessPolicy(document);
 }
 

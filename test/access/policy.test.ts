@@ -93,6 +93,26 @@ describe("access policy: validation", () => {
     expect(() => parseAccessPolicy(document)).toThrow(expected);
   });
 
+  // An operator who names a policy file means to restrict; a file that holds no policy must not open everything.
+  it.each([null, undefined, {}])("finding 1: refuses a document that holds no policy (%j)", (document) => {
+    expect(() => parseAccessPolicy(document)).toThrow(AccessPolicyError);
+    expect(() => parseAccessPolicy(document)).toThrow(/ACCESS_POLICY holds no policy/);
+  });
+
+  it.each([
+    ["empty", ""],
+    ["blank", "  \n\n"],
+    ["comments-only", "# default: deny\n# rules: []\n"],
+    ["null", "null\n"],
+    ["a bare document marker", "---\n"],
+    ["an empty mapping", "{}\n"],
+  ])("finding 1: an ACCESS_POLICY file that is %s stops start-up, naming the file", async (_, text) => {
+    const path = join(mkdtempSync(join(tmpdir(), "policy-")), "empty.yml");
+    writeFileSync(path, text);
+    await expect(loadAccessPolicy(path)).rejects.toThrow(AccessPolicyError);
+    await expect(loadAccessPolicy(path)).rejects.toThrow(`ACCESS_POLICY ${path} holds no policy`);
+  });
+
   it("reads YAML and JSON files, and explains unreadable or invalid ones", async () => {
     const dir = mkdtempSync(join(tmpdir(), "policy-"));
     const yaml = join(dir, "policy.yml");

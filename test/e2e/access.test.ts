@@ -180,15 +180,33 @@ describe("UNFURL_EXTERNAL_CHANNELS=true", () => {
   });
 });
 
+function startWithPolicy(path: string) {
+  return spawnSync(process.execPath, [join(REPO_ROOT, APP_ENTRY)], {
+    cwd: REPO_ROOT,
+    env: cleanEnv({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", ACCESS_POLICY: path }),
+    encoding: "utf8",
+    timeout: 10_000,
+  });
+}
+
 describe("a bad policy file", () => {
+  it.each([
+    ["empty", ""],
+    ["comments-only", "# rules: []\n"],
+    ["null", "null\n"],
+    ["a bare ---", "---\n"],
+  ])("finding 1: a policy file that is %s stops start-up with exit 1 and a message naming ACCESS_POLICY", (name, text) => {
+    const path = policyFile(`empty-${name.replaceAll(/\W/g, "")}.yml`, text);
+    const result = startWithPolicy(path);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`ACCESS_POLICY ${path} holds no policy`);
+    expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(result.stdout).not.toContain("deploy-history started");
+  });
+
   it("stops start-up with a message naming what is wrong", () => {
     const path = policyFile("bad.yml", "default: sometimes\nrules:\n  - projects: [1]\n");
-    const result = spawnSync(process.execPath, [join(REPO_ROOT, APP_ENTRY)], {
-      cwd: REPO_ROOT,
-      env: cleanEnv({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", ACCESS_POLICY: path }),
-      encoding: "utf8",
-      timeout: 10_000,
-    });
+    const result = startWithPolicy(path);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("ACCESS_POLICY is invalid");
     expect(result.stderr).toContain("default: must be allow or deny");

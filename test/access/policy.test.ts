@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import {
   AccessPolicyError,
   decide,
+  decideInEveryChannel,
   isRestricted,
+  isRestrictedInSomeChannel,
   isTeamAllowed,
   loadAccessPolicy,
   OPEN_POLICY,
@@ -63,6 +65,61 @@ describe("access policy: decide", () => {
     const open = parseAccessPolicy({ rules: [{ users: ["U0BOB"], projects: [1] }] });
     expect(isRestricted(open, { userId: "U0CAROL" })).toBe(false);
     expect(isRestricted(open, { userId: "U0BOB" })).toBe(true);
+  });
+});
+
+describe("access policy: a composer preview, whose channel is not known yet (finding 8)", () => {
+  const secretChannel = parseAccessPolicy({ default: "allow", rules: [{ channels: ["C0SECRET"], projects: [41100] }] });
+  const mixed = parseAccessPolicy({
+    default: "deny",
+    rules: [
+      { users: ["U0BOB"], projects: ["catalog-*"] },
+      { channels: ["C0DEPLOY"], projects: [41027] },
+    ],
+  });
+
+  it("finding 8: denies what a channel rule would deny in some channel, though no rule names the composer", () => {
+    expect(decide(secretChannel, { channelId: "COMPOSER", userId: "U0ANY" }, { id: "41027" })).toBe("allow"); // the hole
+    expect(decideInEveryChannel(secretChannel, { userId: "U0ANY" }, { id: "41027" })).toBe("deny");
+    expect(decideInEveryChannel(secretChannel, { userId: "U0ANY" }, { id: "41100" })).toBe("allow");
+  });
+
+  it("finding 8: allows what a user rule lists (it holds in every channel), and nothing a channel rule alone allows", () => {
+    expect(decideInEveryChannel(mixed, { userId: "U0BOB" }, { id: "41100", name: "catalog-svc" })).toBe("allow");
+    expect(decideInEveryChannel(mixed, { userId: "U0BOB" }, { id: "41100" })).toBe("need_name");
+    expect(decideInEveryChannel(mixed, { userId: "U0BOB" }, { id: "41027", name: "shop-api" })).toBe("deny");
+    expect(decideInEveryChannel(mixed, { userId: "U0CAROL" }, { id: "41027", name: "shop-api" })).toBe("deny");
+    expect(decideInEveryChannel(OPEN_POLICY, { userId: "U0CAROL" }, { id: "1" })).toBe("allow");
+  });
+
+  it("finding 8: asks for the name when a channel rule decides by name", () => {
+    const byName = parseAccessPolicy({ rules: [{ channels: ["C0SECRET"], projects: ["shop-*"] }] });
+    expect(decideInEveryChannel(byName, { userId: "U0ANY" }, { id: "5" })).toBe("need_name");
+    expect(decideInEveryChannel(byName, { userId: "U0ANY" }, { id: "5", name: "shop-api" })).toBe("allow");
+    expect(decideInEveryChannel(byName, { userId: "U0ANY" }, { id: "5", name: "catalog-svc" })).toBe("deny");
+  });
+
+  it("finding 8: allows only what the ordinary decision allows in every channel, named by a rule or not", () => {
+    const channels = ["C0SECRET", "C0DEPLOY", "C0ELSEWHERE", undefined];
+    const projects = [
+      { id: "41027", name: "shop-api" },
+      { id: "41100", name: "catalog-svc" },
+      { id: "7", name: "other" },
+    ];
+    for (const p of [policy, secretChannel, mixed]) {
+      for (const userId of ["U0ALICE", "U0BOB", "U0CAROL"]) {
+        for (const project of projects) {
+          const everywhere = channels.every((channelId) => decide(p, { channelId, userId }, project) === "allow");
+          expect(decideInEveryChannel(p, { userId }, project) === "allow").toBe(everywhere);
+        }
+      }
+    }
+  });
+
+  it("finding 8: counts an asker as restricted when a rule could restrict them in some channel", () => {
+    expect(isRestrictedInSomeChannel(OPEN_POLICY, { userId: "U0ANY" })).toBe(false);
+    expect(isRestrictedInSomeChannel(secretChannel, { userId: "U0ANY" })).toBe(true);
+    expect(isRestricted(secretChannel, { userId: "U0ANY" })).toBe(false);
   });
 });
 

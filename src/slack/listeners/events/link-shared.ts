@@ -43,9 +43,12 @@ export function linkShared(ctx: ListenerContext): (args: LinkSharedArgs) => Prom
       ctx.logger.info(where, "not unfurling in an externally shared channel (UNFURL_EXTERNAL_CHANNELS=false)");
       return;
     }
-    const access = await ctx.access({ teamId: body.team_id, channelId: event.channel, userId: event.user });
-    if (!access) return;
     const composer = event.source === "composer" && event.unfurl_id !== undefined;
+    // A preview's channel (`COMPOSER`) is none: the message may still be posted in any channel.
+    const unknownChannel = event.source === "composer" || event.channel === "COMPOSER";
+    const scope = unknownChannel ? "every channel" : "asker's channel";
+    const access = await ctx.access({ teamId: body.team_id, channelId: event.channel, userId: event.user }, scope);
+    if (!access) return;
     const locationOf = (url: string): MessageLocation | undefined =>
       composer ? undefined : { kind: "unfurl", channel: event.channel, ts: event.message_ts, url };
     const unfurled = await unfurlAll(links, ctx, ctx.answer(access), where, locationOf);

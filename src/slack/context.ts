@@ -1,4 +1,6 @@
 /** What every listener needs, built once at start-up. */
+
+import { mayPostIn, type PostTarget } from "../access/external.js";
 import {
   type AccessPolicy,
   type Asker,
@@ -21,7 +23,8 @@ export interface ListenerContext {
   logger: Logger;
   linkOptions: LinkOptions;
   live: LiveUpdates;
-  unfurlExternalChannels: boolean;
+  /** Whether deployment data may be posted there (externally shared channels: UNFURL_EXTERNAL_CHANNELS); every post asks. */
+  mayPostIn(target: PostTarget): boolean;
   /** Render options with "now" taken at call time. */
   render(extra?: Partial<RenderOptions>): RenderOptions;
   /**
@@ -79,7 +82,7 @@ export function createListenerContext({ config, api, demo, policy, installingTea
     logger,
     linkOptions,
     live,
-    unfurlExternalChannels: config.unfurlExternalChannels,
+    mayPostIn: (target) => mayPostIn(target, config.unfurlExternalChannels),
     render,
     access,
     answer: (projectAccess, extra) => ({ api, logger, render: render(extra), access: projectAccess }),

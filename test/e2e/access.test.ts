@@ -163,6 +163,19 @@ describe("without an access policy", () => {
     await stack.app.waitForLog((l) => typeof l.msg === "string" && l.msg.includes("externally shared channel"));
     expect(stack.slack.calls("chat.unfurl")).toHaveLength(0);
   });
+
+  it("finding 7: answers a mention in an externally shared channel only with a note to the mentioner", async () => {
+    stack.slack.reset();
+    const body = JSON.parse(
+      eventBody(appMentionEvent({ text: "<@UBOT> 41027 903344", channel: "C0SHARED", ts: "1700000905.000100" })),
+    ) as Record<string, unknown>;
+    body.is_ext_shared_channel = true;
+    await stack.app.handled(() => stack.app.postSigned(JSON.stringify(body), JSON_TYPE));
+    const [note] = await stack.slack.waitFor("chat.postEphemeral");
+    expect(note!.body).toMatchObject({ channel: "C0SHARED", user: DEFAULTS.userId });
+    expect(JSON.stringify(note!.body)).not.toContain("903344");
+    expect(stack.slack.calls("chat.postMessage")).toHaveLength(0);
+  });
 });
 
 describe("UNFURL_EXTERNAL_CHANNELS=true", () => {

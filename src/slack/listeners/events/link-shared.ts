@@ -6,6 +6,7 @@
  * be edited, so they are snapshots).
  */
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
+import { postTargetOf } from "../../../access/external.js";
 import { type AnswerContext, mayView } from "../../../answer.js";
 import { type HistoryRef, type LinkOptions, parseHistoryLink } from "../../../links.js";
 import { type Block, renderUnfurl } from "../../../render/index.js";
@@ -39,7 +40,7 @@ export function linkShared(ctx: ListenerContext): (args: LinkSharedArgs) => Prom
     if (links.length === 0) return;
     const where = { channel: event.channel, user: event.user, source: event.source };
     // People of the other organisation in a Slack Connect channel would see every unfurl.
-    if (body.is_ext_shared_channel === true && !ctx.unfurlExternalChannels) {
+    if (!ctx.mayPostIn(postTargetOf(body))) {
       ctx.logger.info(where, "not unfurling in an externally shared channel (UNFURL_EXTERNAL_CHANNELS=false)");
       return;
     }

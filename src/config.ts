@@ -44,7 +44,7 @@ export interface Config {
   historyLinkPatterns: RegExp[];
   /** Path of the ACCESS_POLICY file (YAML or JSON); undefined = the installing workspace sees everything. */
   accessPolicyPath?: string;
-  /** Unfurl history links in channels shared with other organisations (they would see them). */
+  /** Post deployment data (unfurls, mention replies) in channels shared with other organisations (they would see it). */
   unfurlExternalChannels: boolean;
   locale: Locale;
   timeZone: string;

@@ -1,7 +1,8 @@
 /**
  * Who may look up which project (ACCESS_POLICY). `loadAccessPolicy` reads the file once at start-up
  * (the only I/O here); parsing, validating (`parseAccessPolicy`) and answering each lookup (`decide`,
- * `isTeamAllowed`, `isRestricted`) are pure functions of the document and the parsed policy.
+ * `isTeamAllowed`, `isRestricted`, and `decideInEveryChannel` when the channel is not known yet) are
+ * pure functions of the document and the parsed policy.
  *
  *   teams: [T0123ABCD]        # workspaces allowed to ask; absent = the installing workspace only
  *   default: allow            # allow | deny — when no rule matches the asker
@@ -83,9 +84,27 @@ function compileRule(rule: z.infer<typeof ruleSchema>): Rule {
   return { channels: new Set(rule.channels), users: new Set(rule.users), projectIds: new Set(ids), namePatterns: names.map(compileGlob) };
 }
 
+/**
+ * An empty file, one of only comments, `null`, a bare `---` or `{}`: an operator who names a policy
+ * file means to restrict, so a file that holds no policy stops start-up instead of allowing everything.
+ */
+function holdsNoPolicy(document: unknown): boolean {
+  if (document === null || document === undefined) return true;
+  return typeof document === "object" && !Array.isArray(document) && Object.keys(document).length === 0;
+}
+
+function noPolicyMessage(path?: string): string {
+  const file = path === undefined ? "ACCESS_POLICY" : `ACCESS_POLICY ${path}`;
+  return (
+    `${file} holds no policy (the file is empty, only comments, null, --- or {}). ` +
+    "Write the policy (e.g. `default: deny` and rules), or unset ACCESS_POLICY to let the installing workspace see everything."
+  );
+}
+
 /** Validates a parsed policy document; problems name the path, e.g. `rules[0].users[1]`. */
 export function parseAccessPolicy(document: unknown): AccessPolicy {
-  const parsed = policySchema.safeParse(document ?? {});
+  if (holdsNoPolicy(document)) throw new AccessPolicyError(noPolicyMessage());
+  const parsed = policySchema.safeParse(document);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  - ${formatPath(issue.path) || "(file)"}: ${issue.message}`);
     throw new AccessPolicyError(["ACCESS_POLICY is invalid:", ...problems].join("\n"));
@@ -111,6 +130,7 @@ export async function loadAccessPolicy(path: string): Promise<AccessPolicy> {
   } catch (error) {
     throw new AccessPolicyError(`ACCESS_POLICY: ${path} is not valid YAML or JSON (${(error as Error).message.split("\n")[0]})`);
   }
+  if (holdsNoPolicy(document)) throw new AccessPolicyError(noPolicyMessage(path));
   return parseAccessPolicy(document);
 }
 
@@ -139,4 +159,55 @@ export function decide(policy: AccessPolicy, asker: Asker, project: { id: string
   if (patterns.length === 0) return "deny";
   if (project.name === undefined) return "need_name";
   return patterns.some((pattern) => pattern.test(project.name!)) ? "allow" : "deny";
+}
+
+// ---- an asker whose channel is not known yet (a composer preview) -------------------------------
+
+const STRICTNESS: Record<Decision, number> = { allow: 0, need_name: 1, deny: 2 };
+
+const channelIndexes = new WeakMap<AccessPolicy, ReadonlyMap<string, readonly Rule[]>>();
+
+/** Each channel some rule names, with the rules that name it (built once per policy). */
+function rulesByChannel(policy: AccessPolicy): ReadonlyMap<string, readonly Rule[]> {
+  let index = channelIndexes.get(policy);
+  if (!index) {
+    const byChannel = new Map<string, Rule[]>();
+    for (const rule of policy.rules) {
+      for (const channel of rule.channels) {
+        const rules = byChannel.get(channel);
+        if (rules) rules.push(rule);
+        else byChannel.set(channel, [rule]);
+      }
+    }
+    index = byChannel;
+    channelIndexes.set(policy, index);
+  }
+  return index;
+}
+
+/**
+ * What `decide` answers in every channel at once, for an asker whose message may still land in any
+ * channel (a composer preview; Slack sends the channel `COMPOSER`): the strictest of its answers in
+ * a channel no rule names and in each channel a rule names. Only these channels need asking: every
+ * other channel is decided like the one no rule names.
+ */
+export function decideInEveryChannel(
+  policy: AccessPolicy,
+  asker: Omit<Asker, "channelId">,
+  project: { id: string; name?: string },
+): Decision {
+  const { userId } = asker;
+  const userRules = userId === undefined ? [] : policy.rules.filter((rule) => rule.users.has(userId));
+  let strictest = decide({ ...policy, rules: userRules }, { userId }, project);
+  for (const [channelId, channelRules] of rulesByChannel(policy)) {
+    if (strictest === "deny") break;
+    const decision = decide({ ...policy, rules: [...userRules, ...channelRules] }, { userId, channelId }, project);
+    if (STRICTNESS[decision] > STRICTNESS[strictest]) strictest = decision;
+  }
+  return strictest;
+}
+
+/** `isRestricted` in some channel: a rule names the user or any channel, or the default denies. */
+export function isRestrictedInSomeChannel(policy: AccessPolicy, asker: Omit<Asker, "channelId">): boolean {
+  return isRestricted(policy, { userId: asker.userId }) || policy.rules.some((rule) => rule.channels.size > 0);
 }

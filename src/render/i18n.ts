@@ -124,6 +124,8 @@ export interface Catalogue {
     ambiguousHint: string;
   };
   accessDenied: string;
+  /** Said only to the mentioner: why a mention in a channel shared with another organisation gets no answer there. */
+  externalChannelNote: string;
 }
 
 const en: Catalogue = {
@@ -287,6 +289,8 @@ const en: Catalogue = {
     ambiguousHint: "Use the project id, e.g. `/deploy-history 41027`.",
   },
   accessDenied: "Sorry, you can't view that deployment history here. If you think you should, ask the app's administrator.",
+  externalChannelNote:
+    "I don't post deployment histories in channels shared with other organisations. Ask with `/deploy-history` (only you see the answer), or mention me in an internal channel.",
 };
 
 const ko: Catalogue = {
@@ -451,6 +455,8 @@ const ko: Catalogue = {
     ambiguousHint: "프로젝트 ID를 사용하세요. 예: `/deploy-history 41027`",
   },
   accessDenied: "죄송합니다. 이 배포 이력은 여기에서 볼 수 없습니다. 필요하다면 앱 관리자에게 문의하세요.",
+  externalChannelNote:
+    "다른 조직과 공유된 채널에는 배포 이력을 게시하지 않습니다. `/deploy-history`로 확인하거나(답은 본인에게만 보입니다) 내부 채널에서 멘션해 주세요.",
 };
 
 const CATALOGUES: Record<Locale, Catalogue> = { en, ko };

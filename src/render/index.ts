@@ -31,6 +31,7 @@ export {
   renderAccessDenied,
   renderAmbiguousProject,
   renderError,
+  renderExternalChannelNote,
   renderHelp,
   renderProjectList,
   renderProjectNotFound,

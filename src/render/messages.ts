@@ -93,6 +93,12 @@ export function renderAmbiguousProject(name: string, candidates: readonly Projec
   return { text: clampMrkdwn(question.text?.text ?? c.projects.ambiguousHint, LIMITS.messageText), blocks: withDemo(blocks, options, c) };
 }
 
+/** Why a mention in a channel shared with another organisation is not answered there; for the mentioner only. */
+export function renderExternalChannelNote(options: RenderOptions): Message {
+  const c = messages(options.locale);
+  return notice(`🔒 ${c.externalChannelNote}`, options, c);
+}
+
 /** Polite, and the same whether or not the history exists. */
 export function renderAccessDenied(options: RenderOptions): Message {
   const c = messages(options.locale);

@@ -1,5 +1,15 @@
 /** What every listener needs, built once at start-up. */
-import { type AccessPolicy, type Asker, decide, isRestricted, isTeamAllowed } from "../access/policy.js";
+
+import { mayPostIn, type PostTarget } from "../access/external.js";
+import {
+  type AccessPolicy,
+  type Asker,
+  decide,
+  decideInEveryChannel,
+  isRestricted,
+  isRestrictedInSomeChannel,
+  isTeamAllowed,
+} from "../access/policy.js";
 import type { AnswerContext, ProjectAccess } from "../answer.js";
 import type { Config } from "../config.js";
 import type { LinkOptions } from "../links.js";
@@ -13,13 +23,20 @@ export interface ListenerContext {
   logger: Logger;
   linkOptions: LinkOptions;
   live: LiveUpdates;
-  unfurlExternalChannels: boolean;
+  /** Whether deployment data may be posted there (externally shared channels: UNFURL_EXTERNAL_CHANNELS); every post asks. */
+  mayPostIn(target: PostTarget): boolean;
   /** Render options with "now" taken at call time. */
   render(extra?: Partial<RenderOptions>): RenderOptions;
-  /** The asker's view of the access policy, or undefined when their workspace may not ask at all. */
-  access(asker: Asker): Promise<ProjectAccess | undefined>;
+  /**
+   * The asker's view of the access policy, or undefined when their workspace may not ask at all.
+   * `every channel`: the message may still land in any channel (a composer preview), so only what
+   * the asker may see in every channel is allowed.
+   */
+  access(asker: Asker, scope?: AccessScope): Promise<ProjectAccess | undefined>;
   answer(access: ProjectAccess, extra?: Partial<RenderOptions>): AnswerContext;
 }
+
+export type AccessScope = "asker's channel" | "every channel";
 
 export interface ContextOptions {
   config: Config;
@@ -44,11 +61,18 @@ export function createListenerContext({ config, api, demo, policy, installingTea
     now: new Date(),
     ...extra,
   });
-  const access = async (asker: Asker): Promise<ProjectAccess | undefined> => {
+  const access = async (asker: Asker, scope: AccessScope = "asker's channel"): Promise<ProjectAccess | undefined> => {
     const home = await installingTeam.catch(() => undefined);
     if (!isTeamAllowed(policy, home, asker.teamId)) {
       logger.warn({ asker }, "request from a workspace that may not use this app refused");
       return undefined;
+    }
+    if (scope === "every channel") {
+      return {
+        asker,
+        decide: (project) => decideInEveryChannel(policy, asker, project),
+        restricted: isRestrictedInSomeChannel(policy, asker),
+      };
     }
     return { asker, decide: (project) => decide(policy, asker, project), restricted: isRestricted(policy, asker) };
   };
@@ -58,7 +82,7 @@ export function createListenerContext({ config, api, demo, policy, installingTea
     logger,
     linkOptions,
     live,
-    unfurlExternalChannels: config.unfurlExternalChannels,
+    mayPostIn: (target) => mayPostIn(target, config.unfurlExternalChannels),
     render,
     access,
     answer: (projectAccess, extra) => ({ api, logger, render: render(extra), access: projectAccess }),

@@ -124,7 +124,12 @@ export class SourceDeployClient implements SourceDeployApi {
     return this.run("getHistory", options, () => {
       const p = validId("project", projectId);
       const h = validId("history", historyId);
-      return { pathAndQuery: `/project/${p}/history/${h}`, resource: { projectId: p, historyId: h }, parse: parseHistory };
+      const requested = { projectId: p, historyId: h };
+      return {
+        pathAndQuery: `/project/${p}/history/${h}`,
+        resource: requested,
+        parse: (body) => this.asRequested(parseHistory(body), requested),
+      };
     });
   }
 
@@ -281,6 +286,26 @@ export class SourceDeployClient implements SourceDeployApi {
   }
 
   /**
+   * The body must be the history the path asked for: another one (a misrouting proxy, an upstream
+   * bug) would be shown, authorized and cached under the requested ids. Refused as an invalid
+   * response, with one warn line of its own (it means the upstream cannot be trusted right now).
+   */
+  private asRequested(history: History, requested: { projectId: string; historyId: string }): History {
+    const returned = { projectId: clipId(history.project.id), historyId: clipId(history.id) };
+    if (sameId(history.project.id, requested.projectId) && sameId(history.id, requested.historyId)) return history;
+    this.logger.warn(
+      { event: "sourcedeploy.wrong_history", requested, returned },
+      "SourceDeploy answered with another history than requested",
+    );
+    const path = sameId(history.project.id, requested.projectId) ? "id" : "project.id";
+    throw new SourceDeployError(
+      "invalid_response",
+      `SourceDeploy answered with history ${returned.projectId}/${returned.historyId} for ${requested.projectId}/${requested.historyId}`,
+      { path },
+    );
+  }
+
+  /**
    * Debug level: the caller logs the one warning a user-visible failure deserves (with who asked);
    * this line adds the call's path and timing for whoever turns debug on.
    */
@@ -315,6 +340,17 @@ function positive(value: number | undefined, fallback: number): number {
 function validId(kind: "project" | "history", value: string): string {
   if (typeof value === "string" && ID_PATTERN.test(value)) return value;
   throw new SourceDeployError("invalid_request", `The ${kind} id must be 1 to 20 digits`);
+}
+
+/** Ids compare as numbers written in digits: `041027` asks for `41027`. */
+function sameId(returned: string, requested: string): boolean {
+  const canonical = (id: string) => id.replace(/^0+(?=\d)/, "");
+  return ID_PATTERN.test(returned) && canonical(returned) === canonical(requested);
+}
+
+/** An id from the body goes into a message and a log line: at most 20 characters of it. */
+function clipId(id: string): string {
+  return id.length > 20 ? `${id.slice(0, 20)}…` : id;
 }
 
 function pageParams(query: PageQuery): { pageNo?: number; pageSize?: number } {

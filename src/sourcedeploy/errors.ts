@@ -12,7 +12,7 @@ export type SourceDeployErrorCode =
   | "unavailable" // 5xx, connection resets, refused connections
   | "timeout" // the call's deadline passed
   | "aborted" // the caller's AbortSignal cancelled the call (e.g. shutdown); not a SourceDeploy failure
-  | "invalid_response"; // body not JSON, too large, or not the expected shape
+  | "invalid_response"; // body not JSON, too large, not the expected shape, or another history than requested
 
 export interface SourceDeployErrorDetails {
   status?: number;

@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import {
   AccessPolicyError,
   decide,
+  decideInEveryChannel,
   isRestricted,
+  isRestrictedInSomeChannel,
   isTeamAllowed,
   loadAccessPolicy,
   OPEN_POLICY,
@@ -66,6 +68,61 @@ describe("access policy: decide", () => {
   });
 });
 
+describe("access policy: a composer preview, whose channel is not known yet (finding 8)", () => {
+  const secretChannel = parseAccessPolicy({ default: "allow", rules: [{ channels: ["C0SECRET"], projects: [41100] }] });
+  const mixed = parseAccessPolicy({
+    default: "deny",
+    rules: [
+      { users: ["U0BOB"], projects: ["catalog-*"] },
+      { channels: ["C0DEPLOY"], projects: [41027] },
+    ],
+  });
+
+  it("finding 8: denies what a channel rule would deny in some channel, though no rule names the composer", () => {
+    expect(decide(secretChannel, { channelId: "COMPOSER", userId: "U0ANY" }, { id: "41027" })).toBe("allow"); // the hole
+    expect(decideInEveryChannel(secretChannel, { userId: "U0ANY" }, { id: "41027" })).toBe("deny");
+    expect(decideInEveryChannel(secretChannel, { userId: "U0ANY" }, { id: "41100" })).toBe("allow");
+  });
+
+  it("finding 8: allows what a user rule lists (it holds in every channel), and nothing a channel rule alone allows", () => {
+    expect(decideInEveryChannel(mixed, { userId: "U0BOB" }, { id: "41100", name: "catalog-svc" })).toBe("allow");
+    expect(decideInEveryChannel(mixed, { userId: "U0BOB" }, { id: "41100" })).toBe("need_name");
+    expect(decideInEveryChannel(mixed, { userId: "U0BOB" }, { id: "41027", name: "shop-api" })).toBe("deny");
+    expect(decideInEveryChannel(mixed, { userId: "U0CAROL" }, { id: "41027", name: "shop-api" })).toBe("deny");
+    expect(decideInEveryChannel(OPEN_POLICY, { userId: "U0CAROL" }, { id: "1" })).toBe("allow");
+  });
+
+  it("finding 8: asks for the name when a channel rule decides by name", () => {
+    const byName = parseAccessPolicy({ rules: [{ channels: ["C0SECRET"], projects: ["shop-*"] }] });
+    expect(decideInEveryChannel(byName, { userId: "U0ANY" }, { id: "5" })).toBe("need_name");
+    expect(decideInEveryChannel(byName, { userId: "U0ANY" }, { id: "5", name: "shop-api" })).toBe("allow");
+    expect(decideInEveryChannel(byName, { userId: "U0ANY" }, { id: "5", name: "catalog-svc" })).toBe("deny");
+  });
+
+  it("finding 8: allows only what the ordinary decision allows in every channel, named by a rule or not", () => {
+    const channels = ["C0SECRET", "C0DEPLOY", "C0ELSEWHERE", undefined];
+    const projects = [
+      { id: "41027", name: "shop-api" },
+      { id: "41100", name: "catalog-svc" },
+      { id: "7", name: "other" },
+    ];
+    for (const p of [policy, secretChannel, mixed]) {
+      for (const userId of ["U0ALICE", "U0BOB", "U0CAROL"]) {
+        for (const project of projects) {
+          const everywhere = channels.every((channelId) => decide(p, { channelId, userId }, project) === "allow");
+          expect(decideInEveryChannel(p, { userId }, project) === "allow").toBe(everywhere);
+        }
+      }
+    }
+  });
+
+  it("finding 8: counts an asker as restricted when a rule could restrict them in some channel", () => {
+    expect(isRestrictedInSomeChannel(OPEN_POLICY, { userId: "U0ANY" })).toBe(false);
+    expect(isRestrictedInSomeChannel(secretChannel, { userId: "U0ANY" })).toBe(true);
+    expect(isRestricted(secretChannel, { userId: "U0ANY" })).toBe(false);
+  });
+});
+
 describe("access policy: teams", () => {
   it("without teams, only the installing workspace may ask", () => {
     expect(isTeamAllowed(OPEN_POLICY, "T0HOME", "T0HOME")).toBe(true);
@@ -91,6 +148,26 @@ describe("access policy: validation", () => {
   ])("rejects %j with a message naming the path", (document, expected) => {
     expect(() => parseAccessPolicy(document)).toThrow(AccessPolicyError);
     expect(() => parseAccessPolicy(document)).toThrow(expected);
+  });
+
+  // An operator who names a policy file means to restrict; a file that holds no policy must not open everything.
+  it.each([null, undefined, {}])("finding 1: refuses a document that holds no policy (%j)", (document) => {
+    expect(() => parseAccessPolicy(document)).toThrow(AccessPolicyError);
+    expect(() => parseAccessPolicy(document)).toThrow(/ACCESS_POLICY holds no policy/);
+  });
+
+  it.each([
+    ["empty", ""],
+    ["blank", "  \n\n"],
+    ["comments-only", "# default: deny\n# rules: []\n"],
+    ["null", "null\n"],
+    ["a bare document marker", "---\n"],
+    ["an empty mapping", "{}\n"],
+  ])("finding 1: an ACCESS_POLICY file that is %s stops start-up, naming the file", async (_, text) => {
+    const path = join(mkdtempSync(join(tmpdir(), "policy-")), "empty.yml");
+    writeFileSync(path, text);
+    await expect(loadAccessPolicy(path)).rejects.toThrow(AccessPolicyError);
+    await expect(loadAccessPolicy(path)).rejects.toThrow(`ACCESS_POLICY ${path} holds no policy`);
   });
 
   it("reads YAML and JSON files, and explains unreadable or invalid ones", async () => {

@@ -181,6 +181,19 @@ describe("without an access policy", () => {
     await stack.app.waitForLog((l) => typeof l.msg === "string" && l.msg.includes("externally shared channel"));
     expect(stack.slack.calls("chat.unfurl")).toHaveLength(0);
   });
+
+  it("finding 7: answers a mention in an externally shared channel only with a note to the mentioner", async () => {
+    stack.slack.reset();
+    const body = JSON.parse(
+      eventBody(appMentionEvent({ text: "<@UBOT> 41027 903344", channel: "C0SHARED", ts: "1700000905.000100" })),
+    ) as Record<string, unknown>;
+    body.is_ext_shared_channel = true;
+    await stack.app.handled(() => stack.app.postSigned(JSON.stringify(body), JSON_TYPE));
+    const [note] = await stack.slack.waitFor("chat.postEphemeral");
+    expect(note!.body).toMatchObject({ channel: "C0SHARED", user: DEFAULTS.userId });
+    expect(JSON.stringify(note!.body)).not.toContain("903344");
+    expect(stack.slack.calls("chat.postMessage")).toHaveLength(0);
+  });
 });
 
 describe("UNFURL_EXTERNAL_CHANNELS=true", () => {
@@ -198,15 +211,33 @@ describe("UNFURL_EXTERNAL_CHANNELS=true", () => {
   });
 });
 
+function startWithPolicy(path: string) {
+  return spawnSync(process.execPath, [join(REPO_ROOT, APP_ENTRY)], {
+    cwd: REPO_ROOT,
+    env: cleanEnv({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", ACCESS_POLICY: path }),
+    encoding: "utf8",
+    timeout: 10_000,
+  });
+}
+
 describe("a bad policy file", () => {
+  it.each([
+    ["empty", ""],
+    ["comments-only", "# rules: []\n"],
+    ["null", "null\n"],
+    ["a bare ---", "---\n"],
+  ])("finding 1: a policy file that is %s stops start-up with exit 1 and a message naming ACCESS_POLICY", (name, text) => {
+    const path = policyFile(`empty-${name.replaceAll(/\W/g, "")}.yml`, text);
+    const result = startWithPolicy(path);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`ACCESS_POLICY ${path} holds no policy`);
+    expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(result.stdout).not.toContain("deploy-history started");
+  });
+
   it("stops start-up with a message naming what is wrong", () => {
     const path = policyFile("bad.yml", "default: sometimes\nrules:\n  - projects: [1]\n");
-    const result = spawnSync(process.execPath, [join(REPO_ROOT, APP_ENTRY)], {
-      cwd: REPO_ROOT,
-      env: cleanEnv({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", ACCESS_POLICY: path }),
-      encoding: "utf8",
-      timeout: 10_000,
-    });
+    const result = startWithPolicy(path);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("ACCESS_POLICY is invalid");
     expect(result.stderr).toContain("default: must be allow or deny");

@@ -3,9 +3,11 @@ import {
   ACTION_PROJECT_HISTORIES_PATTERN,
   decodeProjectRef,
   type Message,
+  messages,
   renderAccessDenied,
   renderAmbiguousProject,
   renderError,
+  renderExternalChannelNote,
   renderHelp,
   renderHistory,
   renderHistoryList,
@@ -163,6 +165,13 @@ describe("project refusals", () => {
     expect(text).toContain("“shop”와(과) 일치하는 프로젝트가 2개");
     expect(text).toContain("`41027`");
     expect(text).toContain("`41100`");
+  });
+
+  it.each(LOCALES)("explains a mention left unanswered in an externally shared channel (%s)", (locale) => {
+    const message = renderExternalChannelNote(options({ locale }));
+    assertValidMessage(message);
+    expect(visible(message)).toContain(messages(locale).externalChannelNote);
+    expect(visible(message)).toContain("/deploy-history");
   });
 
   it.each(LOCALES)("denies access politely without saying whether it exists (%s)", (locale) => {

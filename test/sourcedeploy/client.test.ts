@@ -2,9 +2,11 @@ import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { createLogger } from "../../src/log.js";
 import { backoffDelay, parseRetryAfter, SourceDeployClient, type SourceDeployClientOptions } from "../../src/sourcedeploy/client.js";
 import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
 import { type FakeSourceDeploy, startFakeSourceDeploy } from "../fakes/sourcedeploy-fake.js";
+import { readFixture } from "../support/fixtures.js";
 
 const AK = "test-access-key";
 const SK = "test-secret-key";
@@ -369,6 +371,35 @@ describe("SourceDeployClient failures", () => {
     expect(error.code).toBe("invalid_response");
     expect(error.details.path).toBeTypeOf("string");
     expect(error.details.resource).toEqual({ projectId: "41027", historyId: "5" });
+  });
+
+  it("finding 9: refuses a history body that names another project (or history) than the path, with one warn line", async () => {
+    const lines: { level: string; msg: string; [field: string]: unknown }[] = [];
+    const logger = createLogger({ level: "debug", destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    const { client, fake } = await setup({ logger });
+    // A misrouting proxy or an upstream bug: the body of 41100/904120 served for 41027/903344.
+    fake.setHistory("41027", "903344", { ...readFixture<object>("k8s-canary.json"), id: 903344 });
+    const error = await failure(client.getHistory("41027", "903344"));
+    expect(error.code).toBe("invalid_response");
+    expect(error.details.resource).toEqual({ projectId: "41027", historyId: "903344" });
+    expect(error.message).toContain("41100/903344");
+    const warnings = lines.filter((l) => l.level === "warn" || l.level === "error");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({
+      event: "sourcedeploy.wrong_history",
+      requested: { projectId: "41027", historyId: "903344" },
+      returned: { projectId: "41100", historyId: "903344" },
+    });
+
+    fake.setHistory("41027", "903345", readFixture<object>("server-fail.json"));
+    expect((await failure(client.getHistory("41027", "903345"))).code).toBe("invalid_response");
+    expect(fake.requests.filter((r) => r.path.endsWith("/903345"))).toHaveLength(1);
+  });
+
+  it("accepts a history whose body spells the requested ids without their leading zeros", async () => {
+    const { client, fake } = await setup();
+    fake.setHistory("041027", "0903344", readFixture<object>("server-fail.json"));
+    expect((await client.getHistory("041027", "0903344")).id).toBe("903344");
   });
 
   it("retries a connection reset and a truncated body, then succeeds", async () => {

@@ -134,7 +134,7 @@ export function slackError(error: string): Error {
   return Object.assign(new Error(`An API error occurred: ${error}`), { code: "slack_webapi_platform_error", data: { ok: false, error } });
 }
 
-type SlackMethod = "chat.postMessage" | "chat.unfurl" | "views.open" | "views.update";
+type SlackMethod = "chat.postMessage" | "chat.postEphemeral" | "chat.unfurl" | "views.open" | "views.update";
 
 export interface FakeClient {
   client: webApi.WebClient;
@@ -155,7 +155,7 @@ export function fakeClient(): FakeClient {
     return { ok: true, ...(name === "chat.postMessage" ? { ts: POSTED_TS, channel: args.channel } : {}) };
   };
   const client = {
-    chat: { postMessage: method("chat.postMessage"), unfurl: method("chat.unfurl") },
+    chat: { postMessage: method("chat.postMessage"), postEphemeral: method("chat.postEphemeral"), unfurl: method("chat.unfurl") },
     views: { open: method("views.open"), update: method("views.update") },
   };
   return { client: client as unknown as webApi.WebClient, calls, failNext: (name, error) => void failures.set(name, error) };
@@ -194,7 +194,10 @@ export function slashCommand(text: string, who: Asking = {}, respond = fakeRespo
   return { args, ack, respond };
 }
 
-export function appMention(text: string, options: Asking & { ts?: string; threadTs?: string; userTeam?: string } = {}) {
+export function appMention(
+  text: string,
+  options: Asking & { ts?: string; threadTs?: string; userTeam?: string; externallyShared?: boolean } = {},
+) {
   const fake = fakeClient();
   const ts = options.ts ?? "1700000300.000200";
   const event = {
@@ -207,7 +210,13 @@ export function appMention(text: string, options: Asking & { ts?: string; thread
     ...(options.userTeam ? { user_team: options.userTeam } : {}),
     ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
   };
-  const body = { type: "event_callback", team_id: options.teamId ?? HOME_TEAM, event, event_id: "Ev0MENTION" };
+  const body = {
+    type: "event_callback",
+    team_id: options.teamId ?? HOME_TEAM,
+    event,
+    event_id: "Ev0MENTION",
+    is_ext_shared_channel: options.externallyShared ?? false,
+  };
   const args = { event, body, payload: event, client: fake.client } as unknown as AppMentionArgs;
   return { args, ...fake };
 }

@@ -1,8 +1,14 @@
-/** `@deploy-history …` in a channel: the same grammar, answered in the mention's thread. */
+/**
+ * `@deploy-history …` in a channel: the same grammar, answered in the mention's thread. In a
+ * channel shared with another organisation (unless UNFURL_EXTERNAL_CHANNELS=true) nothing is
+ * posted there: the mentioner alone gets a note saying why, and SourceDeploy is not asked.
+ */
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
+import { postTargetOf } from "../../../access/external.js";
+import type { Asker } from "../../../access/policy.js";
 import { answerCommand } from "../../../answer.js";
 import { parseCommand } from "../../../command.js";
-import { renderAccessDenied } from "../../../render/index.js";
+import { renderAccessDenied, renderExternalChannelNote } from "../../../render/index.js";
 import type { History } from "../../../sourcedeploy/model.js";
 import type { ListenerContext } from "../../context.js";
 import type { LiveHints } from "../../live.js";
@@ -18,6 +24,7 @@ export function appMention(ctx: ListenerContext): (args: AppMentionArgs) => Prom
     const asker = { teamId, channelId: event.channel, userId: event.user };
     const parsed = parseCommand(event.text ?? "", ctx.linkOptions);
     ctx.logger.info({ asker, command: parsed.kind }, "app mention");
+    if (!ctx.mayPostIn(postTargetOf(body))) return noteWhyNotHere(ctx, client, event, asker);
     const access = await ctx.access(asker);
     // The reply's ts is only known after posting; a bot message is always followed with chat.update.
     const detail = (history: History) => ctx.live.draft(history, { kind: "message", channel: event.channel, ts: "" }, HINTS);
@@ -38,4 +45,18 @@ export function appMention(ctx: ListenerContext): (args: AppMentionArgs) => Prom
     );
     if (history && ts) await ctx.live.follow(history, { kind: "message", channel: event.channel, ts }, HINTS);
   };
+}
+
+/** The mentioner alone learns why the channel gets no answer; the note carries no deployment data. */
+async function noteWhyNotHere(
+  ctx: ListenerContext,
+  client: AppMentionArgs["client"],
+  event: AppMentionArgs["event"],
+  asker: Asker,
+): Promise<void> {
+  ctx.logger.info({ asker }, "not answering a mention in an externally shared channel (UNFURL_EXTERNAL_CHANNELS=false)");
+  if (event.user === undefined) return;
+  const { text, blocks } = renderExternalChannelNote(ctx.render());
+  const note = { channel: event.channel, user: event.user, thread_ts: event.thread_ts, text, blocks };
+  await sendSafely(ctx.logger, "chat.postEphemeral", () => client.chat.postEphemeral(note), { asker });
 }

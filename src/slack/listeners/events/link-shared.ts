@@ -6,6 +6,7 @@
  * be edited, so they are snapshots).
  */
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
+import { postTargetOf } from "../../../access/external.js";
 import { type AnswerContext, mayView } from "../../../answer.js";
 import { type HistoryRef, type LinkOptions, parseHistoryLink } from "../../../links.js";
 import { type Block, renderUnfurl } from "../../../render/index.js";
@@ -39,13 +40,16 @@ export function linkShared(ctx: ListenerContext): (args: LinkSharedArgs) => Prom
     if (links.length === 0) return;
     const where = { channel: event.channel, user: event.user, source: event.source };
     // People of the other organisation in a Slack Connect channel would see every unfurl.
-    if (body.is_ext_shared_channel === true && !ctx.unfurlExternalChannels) {
+    if (!ctx.mayPostIn(postTargetOf(body))) {
       ctx.logger.info(where, "not unfurling in an externally shared channel (UNFURL_EXTERNAL_CHANNELS=false)");
       return;
     }
-    const access = await ctx.access({ teamId: body.team_id, channelId: event.channel, userId: event.user });
-    if (!access) return;
     const composer = event.source === "composer" && event.unfurl_id !== undefined;
+    // A preview's channel (`COMPOSER`) is none: the message may still be posted in any channel.
+    const unknownChannel = event.source === "composer" || event.channel === "COMPOSER";
+    const scope = unknownChannel ? "every channel" : "asker's channel";
+    const access = await ctx.access({ teamId: body.team_id, channelId: event.channel, userId: event.user }, scope);
+    if (!access) return;
     const locationOf = (url: string): MessageLocation | undefined =>
       composer ? undefined : { kind: "unfurl", channel: event.channel, ts: event.message_ts, url };
     const unfurled = await unfurlAll(links, ctx, ctx.answer(access), where, locationOf);

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { parseAccessPolicy } from "../../../../src/access/policy.js";
 import { appMention as appMentionListener } from "../../../../src/slack/listeners/events/app-mention.js";
-import { appMention, CHANNEL, en, json, type ListenerBed, POSTED_TS, useListenerBed } from "../support.js";
+import { appMention, CHANNEL, en, json, type ListenerBed, POSTED_TS, USER, useListenerBed } from "../support.js";
 
 let bed: ListenerBed;
 useListenerBed((ready) => (bed = ready));
@@ -44,6 +44,26 @@ describe("app_mention", () => {
       msg: "slack chat.postMessage failed",
       err: { slackError: "channel_not_found" },
     });
+  });
+
+  it("finding 7: posts nothing in an externally shared channel, tells only the mentioner why, and asks SourceDeploy nothing", async () => {
+    const before = bed.sourceDeploy.requests.length;
+    const mention = appMention("41027 903344", { externallyShared: true, threadTs: "1700000100.000100" });
+    await appMentionListener(bed.context())(mention.args);
+    expect(mention.calls.map((c) => c.method)).toEqual(["chat.postEphemeral"]);
+    const [note] = mention.calls;
+    expect(note!.args).toMatchObject({ channel: CHANNEL, user: USER, thread_ts: "1700000100.000100" });
+    expect(note!.args.text).toContain(en.externalChannelNote);
+    expect(json(note)).not.toContain("903344");
+    expect(bed.sourceDeploy.requests.length).toBe(before);
+    expect(bed.logs.at(-1)).toMatchObject({ level: "info", msg: expect.stringContaining("externally shared channel") });
+  });
+
+  it("finding 7: answers in an externally shared channel when UNFURL_EXTERNAL_CHANNELS=true", async () => {
+    const mention = appMention("41027 903344", { externallyShared: true });
+    await appMentionListener(bed.context({ env: { UNFURL_EXTERNAL_CHANNELS: "true" } }))(mention.args);
+    expect(mention.calls.map((c) => c.method)).toEqual(["chat.postMessage"]);
+    expect(mention.calls[0]!.args.text).toContain("903344");
   });
 
   it("refuses another workspace in the thread, without asking SourceDeploy", async () => {

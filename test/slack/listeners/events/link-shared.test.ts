@@ -91,6 +91,22 @@ describe("link_shared", () => {
     expect(follow.mock.calls[0]![1]).toEqual({ kind: "unfurl", channel: CHANNEL, ts: "1700000200.000100", url: running });
   });
 
+  it("finding 8: previews in the composer only what the user may see in every channel the message could land in", async () => {
+    // 41027 is hidden in C0SECRET: a preview cannot know whether the message will be posted there.
+    const ctx = bed.context({ policy: parseAccessPolicy({ default: "allow", rules: [{ channels: ["C0SECRET"], projects: [41100] }] }) });
+    const preview = linkShared([failed, canary], { composer: true });
+    await linkSharedListener(ctx)(preview.args);
+    expect(Object.keys(preview.calls[0]!.args.unfurls as Unfurls)).toEqual([canary]);
+
+    const hidden = linkShared([failed], { composer: true });
+    await linkSharedListener(ctx)(hidden.args);
+    expect(hidden.calls).toHaveLength(0);
+
+    const posted = linkShared([failed], { channelId: "C0ELSEWHERE" });
+    await linkSharedListener(ctx)(posted.args);
+    expect(Object.keys(posted.calls[0]!.args.unfurls as Unfurls)).toEqual([failed]);
+  });
+
   it("follows nothing when Slack refuses the unfurl, and says so in one warn line", async () => {
     const ctx = bed.context();
     const follow = vi.spyOn(ctx.live, "follow");

@@ -20,7 +20,7 @@ export function appMention(ctx: ListenerContext): (args: AppMentionArgs) => Prom
     ctx.logger.info({ asker, command: parsed.kind }, "app mention");
     const access = await ctx.access(asker);
     // The reply's ts is only known after posting; a bot message is always followed with chat.update.
-    const detail = (history: History) => ctx.live.draft(history, { kind: "message", channel: event.channel, ts: "" }, HINTS);
+    const detail = (history: History) => ctx.live.draft(history, { kind: "message", channel: event.channel, ts: "" }, HINTS, asker);
     const { message: reply, history } = access
       ? await answerCommand(parsed, { ...ctx.answer(access), detail })
       : { message: renderAccessDenied(ctx.render()), history: undefined };
@@ -36,6 +36,6 @@ export function appMention(ctx: ListenerContext): (args: AppMentionArgs) => Prom
       },
       { asker },
     );
-    if (history && ts) await ctx.live.follow(history, { kind: "message", channel: event.channel, ts }, HINTS);
+    if (history && ts) await ctx.live.follow(history, { kind: "message", channel: event.channel, ts }, HINTS, asker);
   };
 }

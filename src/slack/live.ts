@@ -122,7 +122,9 @@ export function createLiveUpdates(
     return message;
   };
 
-  const callSlack = budgetedCall(new UpdateBudget({ perMinute: config.slack.updatesPerMinute }));
+  // A message that waits its turn asks again at each tick of its loop, at most WATCH_MAX_INTERVAL_MS apart.
+  const budget = new UpdateBudget({ perMinute: config.slack.updatesPerMinute, claimTtlMs: 2 * config.watch.maxIntervalMs });
+  const callSlack = budgetedCall(budget);
 
   const deliver = async (watch: Watch, message: Message): Promise<DeliveryResult> => {
     const location = watch.location;
@@ -198,17 +200,19 @@ export function createLiveUpdates(
 export type SlackEdit = "chat.update" | "chat.unfurl";
 
 /**
- * Edits of followed messages through the budget. A message over budget (or while Slack asks us to
- * wait) gets retry_after: the watcher tries it again at a later tick with what is current then,
- * instead of queueing content that goes stale.
+ * Edits of followed messages through the budget, shared fairly between users and their messages.
+ * A message over budget, not yet its turn, or while Slack asks us to wait gets retry_after: the
+ * watcher tries it again at a later tick with what is current then, instead of queueing content
+ * that goes stale.
  */
 export function budgetedCall(
   budget: UpdateBudget,
 ): (method: SlackEdit, watch: Watch, call: () => Promise<unknown>) => Promise<DeliveryResult> {
-  return async (method, _watch, call) => {
-    const wait = budget.waitMs(method);
+  return async (method, watch, call) => {
+    const claimant = { key: watch.id, user: watch.requester.userId };
+    const wait = budget.waitMs(method, claimant);
     if (wait > 0) return { kind: "retry_after", ms: wait };
-    budget.record(method);
+    budget.record(method, claimant);
     try {
       await call();
       return { kind: "ok" };

@@ -40,7 +40,14 @@ export interface Config {
   /** Terminal histories never change: an LRU keeps them. */
   historyCache: { maxEntries: number; ttlMs: number };
   /** Live progress: messages about running deployments update themselves. */
-  watch: { intervalMs: number; maxIntervalMs: number; maxAgeMs: number; maxWatches: number };
+  watch: {
+    intervalMs: number;
+    maxIntervalMs: number;
+    maxAgeMs: number;
+    maxWatches: number;
+    maxWatchesPerUser: number;
+    maxWatchesPerChannel: number;
+  };
   historyLinkPatterns: RegExp[];
   /** Path of the ACCESS_POLICY file (YAML or JSON); undefined = the installing workspace sees everything. */
   accessPolicyPath?: string;
@@ -113,6 +120,8 @@ const envSchema = z.object({
   WATCH_MAX_INTERVAL_MS: positiveInt(30_000, 3_600_000),
   WATCH_MAX_AGE_MS: positiveInt(2 * 3_600_000, 7 * 24 * 3_600_000),
   WATCH_MAX: positiveInt(500, 100_000),
+  WATCH_MAX_PER_USER: positiveInt(20, 100_000),
+  WATCH_MAX_PER_CHANNEL: positiveInt(50, 100_000),
   ACCESS_POLICY: optionalText,
   UNFURL_EXTERNAL_CHANNELS: z.preprocess(
     (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? "false" : String(v).trim().toLowerCase()),
@@ -231,6 +240,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxIntervalMs: e.WATCH_MAX_INTERVAL_MS,
       maxAgeMs: e.WATCH_MAX_AGE_MS,
       maxWatches: e.WATCH_MAX,
+      maxWatchesPerUser: e.WATCH_MAX_PER_USER,
+      maxWatchesPerChannel: e.WATCH_MAX_PER_CHANNEL,
     },
     historyLinkPatterns: links.patterns,
     accessPolicyPath: e.ACCESS_POLICY,

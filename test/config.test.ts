@@ -33,7 +33,14 @@ describe("loadConfig: defaults", () => {
       maxRequestsPerSecond: 5,
     });
     expect(config.historyCache).toEqual({ maxEntries: 1000, ttlMs: 3_600_000 });
-    expect(config.watch).toEqual({ intervalMs: 5000, maxIntervalMs: 30_000, maxAgeMs: 7_200_000, maxWatches: 500 });
+    expect(config.watch).toEqual({
+      intervalMs: 5000,
+      maxIntervalMs: 30_000,
+      maxAgeMs: 7_200_000,
+      maxWatches: 500,
+      maxWatchesPerUser: 20,
+      maxWatchesPerChannel: 50,
+    });
     expect(config.historyLinkPatterns).toEqual([]);
     expect(config.locale).toBe("ko");
     expect(config.timeZone).toBe("Asia/Seoul");
@@ -108,7 +115,14 @@ describe("loadConfig: live progress and cache", () => {
       SLACK_UPDATES_PER_MINUTE: "20",
     });
     expect(config.slack.updatesPerMinute).toBe(20);
-    expect(config.watch).toEqual({ intervalMs: 200, maxIntervalMs: 1000, maxAgeMs: 60_000, maxWatches: 3 });
+    expect(config.watch).toEqual({
+      intervalMs: 200,
+      maxIntervalMs: 1000,
+      maxAgeMs: 60_000,
+      maxWatches: 3,
+      maxWatchesPerUser: 20,
+      maxWatchesPerChannel: 50,
+    });
     expect(config.sourceDeploy.maxRequestsPerSecond).toBe(20);
     expect(config.historyCache).toEqual({ maxEntries: 10, ttlMs: 5000 });
   });
@@ -118,6 +132,24 @@ describe("loadConfig: live progress and cache", () => {
       { variable: "WATCH_MAX_INTERVAL_MS", problem: "must be at least WATCH_INTERVAL_MS" },
     ]);
     expect(variables(configError({ WATCH_MAX: "lots", UPSTREAM_MAX_RPS: "0" })).sort()).toEqual(["UPSTREAM_MAX_RPS", "WATCH_MAX"]);
+  });
+});
+
+describe("loadConfig: live-update quotas", () => {
+  it("reads WATCH_MAX_PER_USER and WATCH_MAX_PER_CHANNEL, 20 and 50 by default", () => {
+    expect(loadConfig({}).watch).toMatchObject({ maxWatchesPerUser: 20, maxWatchesPerChannel: 50 });
+    expect(loadConfig({ WATCH_MAX_PER_USER: "3", WATCH_MAX_PER_CHANNEL: "7" }).watch).toMatchObject({
+      maxWatchesPerUser: 3,
+      maxWatchesPerChannel: 7,
+    });
+  });
+
+  it("names each bad quota: zero, a fraction, a word", () => {
+    expect(configError({ WATCH_MAX_PER_USER: "0", WATCH_MAX_PER_CHANNEL: "2.5" }).problems).toEqual([
+      { variable: "WATCH_MAX_PER_USER", problem: "must be at least 1" },
+      { variable: "WATCH_MAX_PER_CHANNEL", problem: "must be a whole number" },
+    ]);
+    expect(variables(configError({ WATCH_MAX_PER_CHANNEL: "many" }))).toEqual(["WATCH_MAX_PER_CHANNEL"]);
   });
 });
 

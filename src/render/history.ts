@@ -80,7 +80,7 @@ function timing(history: History, options: RenderOptions, c: Catalogue): { label
 }
 
 /** Notes that promise or stop automatic updates make no sense on a final history. */
-const UPDATE_NOTES: ReadonlySet<LiveNote["kind"]> = new Set(["live", "live_limited", "last_update"]);
+const UPDATE_NOTES: ReadonlySet<LiveNote["kind"]> = new Set(["live", "live_limited", "last_update", "not_followed"]);
 
 function liveNoteText(note: LiveNote, options: RenderOptions, c: Catalogue): string {
   switch (note.kind) {
@@ -94,6 +94,8 @@ function liveNoteText(note: LiveNote, options: RenderOptions, c: Catalogue): str
       return c.liveNote.stale(isValidDate(note.lastSuccessAt) ? dateToken(note.lastSuccessAt, options.timeZone) : c.notYet);
     case "expired":
       return c.liveNote.expired;
+    case "not_followed":
+      return note.quota === "total" ? c.liveNote.notFollowed.total : c.liveNote.notFollowed[note.quota](note.limit);
   }
 }
 

@@ -61,6 +61,7 @@ export interface Catalogue {
     lastUpdate: string;
     stale: (time: string) => string;
     expired: string;
+    notFollowed: { user: (limit: number) => string; channel: (limit: number) => string; total: string };
   };
   /** Per-target step durations of a finished deployment; names and durations come in escaped. */
   timeline: {
@@ -127,6 +128,8 @@ export interface Catalogue {
   /** Said only to the mentioner: why a mention in a channel shared with another organisation gets no answer there. */
   externalChannelNote: string;
 }
+
+const deployments = (count: number) => (count === 1 ? "1 deployment" : `${count} deployments`);
 
 const en: Catalogue = {
   historyStatus: {
@@ -201,6 +204,11 @@ const en: Catalogue = {
     lastUpdate: "⏸ No more automatic updates for this private reply — press Refresh",
     stale: (time) => `⚠️ Last updated ${time} (SourceDeploy unreachable)`,
     expired: "⏹ Stopped following this deployment — press Refresh for the latest",
+    notFollowed: {
+      user: (limit) => `⏸ Not updating live: you already follow ${deployments(limit)} live — press Refresh for the latest`,
+      channel: (limit) => `⏸ Not updating live: this channel already follows ${deployments(limit)} live — press Refresh for the latest`,
+      total: "⏸ Not updating live: the app follows as many deployments as it may — press Refresh for the latest",
+    },
   },
   timeline: {
     heading: "Timeline",
@@ -366,6 +374,13 @@ const ko: Catalogue = {
     lastUpdate: "⏸ 이 비공개 응답은 더 이상 자동으로 업데이트되지 않습니다 — 새로 고침을 누르세요",
     stale: (time) => `⚠️ 마지막 업데이트 ${time} (SourceDeploy에 연결할 수 없음)`,
     expired: "⏹ 이 배포는 더 이상 따라가지 않습니다 — 최신 상태를 보려면 새로 고침을 누르세요",
+    notFollowed: {
+      user: (limit) =>
+        `⏸ 실시간으로 업데이트하지 않습니다: 이미 배포 ${limit}개를 실시간으로 따라가고 있습니다 — 최신 상태를 보려면 새로 고침을 누르세요`,
+      channel: (limit) =>
+        `⏸ 실시간으로 업데이트하지 않습니다: 이 채널에서 이미 배포 ${limit}개를 실시간으로 따라가고 있습니다 — 최신 상태를 보려면 새로 고침을 누르세요`,
+      total: "⏸ 실시간으로 업데이트하지 않습니다: 앱이 따라갈 수 있는 배포 수가 가득 찼습니다 — 최신 상태를 보려면 새로 고침을 누르세요",
+    },
   },
   timeline: {
     heading: "타임라인",

@@ -11,7 +11,9 @@ export type LiveNote =
   /** SourceDeploy unreachable; the content is from `lastSuccessAt`. */
   | { kind: "stale"; lastSuccessAt: Date }
   /** The watch ended before the deployment did. */
-  | { kind: "expired" };
+  | { kind: "expired" }
+  /** Not followed: a quota is full (`limit` messages of the asker, of the channel, or of the app). */
+  | { kind: "not_followed"; quota: "user" | "channel" | "total"; limit: number };
 
 export interface RenderOptions {
   locale: Locale;

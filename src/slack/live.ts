@@ -8,12 +8,22 @@
  *   message says it updates only a few times and the last update asks for Refresh.
  */
 import { webApi } from "@slack/bolt";
+import type { Asker } from "../access/policy.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { type Message, type RenderOptions, renderHistory, renderUnfurl } from "../render/index.js";
 import type { LiveNote } from "../render/options.js";
 import { type History, isTerminalHistoryStatus, type SourceDeployApi } from "../sourcedeploy/model.js";
-import { type DeliveryResult, MemoryWatchStore, type MessageLocation, type PollState, type Watch, Watcher } from "../watch/index.js";
+import {
+  type Admission,
+  type DeliveryResult,
+  MemoryWatchStore,
+  type MessageLocation,
+  type PollState,
+  type Requester,
+  type Watch,
+  Watcher,
+} from "../watch/index.js";
 import { postToResponseUrl } from "./response-url.js";
 import { slackErrorCode } from "./safely.js";
 import { quietWebLogger, slackApiUrl } from "./slack-api.js";
@@ -28,14 +38,22 @@ export interface LiveHints {
 export interface LiveUpdates {
   /**
    * The first version of a message about `history` at `location`: what the watcher's first live
-   * update would draw (so an unchanged first tick sends nothing), or a plain snapshot with its
-   * Refresh button when the history is finished or no more watches fit.
+   * update would draw (so an unchanged first tick sends nothing), a plain snapshot with its
+   * Refresh button when the history is finished, or one that says which quota is full.
    */
-  draft(history: History, location: MessageLocation, hints: LiveHints): Promise<Message>;
-  /** Follows the posted message while the history runs; false when finished, at the cap, or closed. */
-  follow(history: History, location: MessageLocation, hints: LiveHints): Promise<boolean>;
+  draft(history: History, location: MessageLocation, hints: LiveHints, asker: Asker): Promise<Message>;
+  /**
+   * Follows the posted message while the history runs; false when finished, a quota is full, or
+   * closed. A message already followed for this history stays one watch (an unfurl adds its URLs).
+   */
+  follow(history: History, location: MessageLocation, hints: LiveHints, asker: Asker): Promise<boolean>;
   stats(): Promise<{ watches: number; loops: number }>;
   close(): Promise<void>;
+}
+
+/** Whom the quotas count a followed message against: the user who asked, in the channel they asked in. */
+function requesterOf(asker: Asker): Requester {
+  return { userId: asker.userId ?? "", channelId: asker.channelId ?? "" };
 }
 
 /** Slack allows 5 uses of a response_url within 30 minutes; the first answer used one. */
@@ -53,6 +71,11 @@ const GONE = new Set([
   "not_in_channel",
   "msg_too_long_to_update",
 ]);
+
+/** The note of a message that is not followed because a quota is full. */
+function notFollowedNote(admission: Admission): LiveNote | undefined {
+  return admission.kind === "refuse" ? { kind: "not_followed", quota: admission.quota, limit: admission.limit } : undefined;
+}
 
 function liveNote(state: PollState, location: MessageLocation): LiveNote | undefined {
   switch (state.kind) {
@@ -99,22 +122,9 @@ export function createLiveUpdates(
     return message;
   };
 
-  // A message over budget (or while Slack asks us to wait) gets retry_after: the watcher tries it
-  // again at a later tick with what is current then, instead of queueing content that goes stale.
-  const budget = new UpdateBudget({ perMinute: config.slack.updatesPerMinute });
-  const callSlack = async (method: "chat.update" | "chat.unfurl", call: () => Promise<unknown>): Promise<DeliveryResult> => {
-    const wait = budget.waitMs(method);
-    if (wait > 0) return { kind: "retry_after", ms: wait };
-    budget.record(method);
-    try {
-      await call();
-      return { kind: "ok" };
-    } catch (error) {
-      const result = classify(error);
-      if (result.kind === "retry_after") budget.pause(method, result.ms);
-      return result;
-    }
-  };
+  // A message that waits its turn asks again at each tick of its loop, at most WATCH_MAX_INTERVAL_MS apart.
+  const budget = new UpdateBudget({ perMinute: config.slack.updatesPerMinute, claimTtlMs: 2 * config.watch.maxIntervalMs });
+  const callSlack = budgetedCall(budget);
 
   const deliver = async (watch: Watch, message: Message): Promise<DeliveryResult> => {
     const location = watch.location;
@@ -123,15 +133,25 @@ export function createLiveUpdates(
       case "response_url":
         return replaceThroughResponseUrl(location.url, message).catch((error: unknown) => classify(error));
       case "message":
-        return callSlack("chat.update", () => web.chat.update({ channel: location.channel, ts: location.ts, text, blocks }));
+        return callSlack("chat.update", watch, () => web.chat.update({ channel: location.channel, ts: location.ts, text, blocks }));
       case "unfurl":
-        return callSlack("chat.unfurl", () =>
-          web.chat.unfurl({ channel: location.channel, ts: location.ts, unfurls: { [location.url]: { blocks } } }),
+        return callSlack("chat.unfurl", watch, () =>
+          web.chat.unfurl({
+            channel: location.channel,
+            ts: location.ts,
+            unfurls: Object.fromEntries(location.urls.map((url) => [url, { blocks }])),
+          }),
         );
     }
   };
 
   const store = new MemoryWatchStore<LiveHints>();
+  /** Another link to a followed history in the same message: its unfurl is edited along with the others. */
+  const addUnfurledUrls = async (watch: Watch<LiveHints>, location: MessageLocation): Promise<void> => {
+    if (watch.location.kind !== "unfurl" || location.kind !== "unfurl") return;
+    const urls = [...new Set([...watch.location.urls, ...location.urls])];
+    if (urls.length > watch.location.urls.length) await store.update(watch.id, { location: { ...watch.location, urls } });
+  };
   const watcher = new Watcher<LiveHints>({
     fetchHistory: (projectId, historyId, signal) => api.getHistory(projectId, historyId, { signal }),
     render: (watch, history, state) => draw(history, watch.hints, liveNote(state, watch.location)),
@@ -141,19 +161,27 @@ export function createLiveUpdates(
     settings: { ...config.watch, upstreamMaxRps: config.sourceDeploy.maxRequestsPerSecond },
   });
 
+  const watchOf = async (history: History, location: MessageLocation): Promise<Watch<LiveHints> | undefined> =>
+    (await store.forHistory(history.project.id, history.id)).find((w) => sameMessage(w.location, location));
+
   return {
-    async draft(history, location, hints) {
-      const followable = !isTerminalHistoryStatus(history.status) && (await watcher.activeWatches()) < config.watch.maxWatches;
-      return draw(history, hints, followable ? liveNote({ kind: "live" }, location) : undefined);
+    async draft(history, location, hints, asker) {
+      if (isTerminalHistoryStatus(history.status)) return draw(history, hints, undefined);
+      const admission: Admission = (await watchOf(history, location)) ? { kind: "admit" } : await watcher.admission(requesterOf(asker));
+      return draw(history, hints, notFollowedNote(admission) ?? liveNote({ kind: "live" }, location));
     },
-    async follow(history, location, hints) {
+    async follow(history, location, hints, asker) {
       if (isTerminalHistoryStatus(history.status)) return false;
-      const watching = await store.forHistory(history.project.id, history.id);
-      if (watching.some((w) => sameMessage(w.location, location))) return true;
+      const followed = await watchOf(history, location);
+      if (followed) {
+        await addUnfurledUrls(followed, location);
+        return true;
+      }
       const accepted = await watcher.watch({
         projectId: history.project.id,
         historyId: history.id,
         location,
+        requester: requesterOf(asker),
         hints: { ...hints },
         initial: history,
       });
@@ -169,10 +197,39 @@ export function createLiveUpdates(
   };
 }
 
-/** A Refresh on a message that is already followed must not add a second watch of it. */
+export type SlackEdit = "chat.update" | "chat.unfurl";
+
+/**
+ * Edits of followed messages through the budget, shared fairly between users and their messages.
+ * A message over budget, not yet its turn, or while Slack asks us to wait gets retry_after: the
+ * watcher tries it again at a later tick with what is current then, instead of queueing content
+ * that goes stale.
+ */
+export function budgetedCall(
+  budget: UpdateBudget,
+): (method: SlackEdit, watch: Watch, call: () => Promise<unknown>) => Promise<DeliveryResult> {
+  return async (method, watch, call) => {
+    const claimant = { key: watch.id, user: watch.requester.userId };
+    const wait = budget.waitMs(method, claimant);
+    if (wait > 0) return { kind: "retry_after", ms: wait };
+    budget.record(method, claimant);
+    try {
+      await call();
+      return { kind: "ok" };
+    } catch (error) {
+      const result = classify(error);
+      if (result.kind === "retry_after") budget.pause(method, result.ms);
+      return result;
+    }
+  };
+}
+
+/**
+ * A Refresh on a message that is already followed must not add a second watch of it, nor must
+ * another link to the same history in an unfurled message: one watch per (message, history).
+ */
 function sameMessage(a: MessageLocation, b: MessageLocation): boolean {
-  const identity = (l: MessageLocation) =>
-    l.kind === "response_url" ? `url ${l.url}` : `${l.kind} ${l.channel} ${l.ts} ${l.kind === "unfurl" ? l.url : ""}`;
+  const identity = (l: MessageLocation) => (l.kind === "response_url" ? `url ${l.url}` : `${l.kind} ${l.channel} ${l.ts}`);
   return identity(a) === identity(b);
 }
 

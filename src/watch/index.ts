@@ -1,10 +1,12 @@
 export { MemoryWatchStore } from "./memory-store.js";
-export { DEFAULT_WATCH_SETTINGS, digestOf, nextIntervalMs } from "./policy.js";
+export { type Admission, DEFAULT_WATCH_SETTINGS, digestOf, nextIntervalMs, type WatchQuota } from "./policy.js";
 export type {
   DeliveryResult,
   MessageLocation,
   PollState,
+  Requester,
   Watch,
+  WatchCounts,
   WatcherDeps,
   WatchInput,
   WatchPatch,

@@ -2,7 +2,7 @@
  * The in-process WatchStore. Watches are copied in and out, so a caller holding a Watch never
  * sees (or causes) changes behind its back, as it would be with a remote store.
  */
-import type { Watch, WatchPatch, WatchStore } from "./types.js";
+import type { Requester, Watch, WatchCounts, WatchPatch, WatchStore } from "./types.js";
 
 export class MemoryWatchStore<Hints extends object> implements WatchStore<Hints> {
   private readonly byId = new Map<string, Watch<Hints>>();
@@ -45,6 +45,15 @@ export class MemoryWatchStore<Hints extends object> implements WatchStore<Hints>
     return this.byId.size;
   }
 
+  async counts({ userId, channelId }: Requester): Promise<WatchCounts> {
+    const counts = { total: this.byId.size, ofUser: 0, inChannel: 0 };
+    for (const { requester } of this.byId.values()) {
+      if (requester.userId === userId) counts.ofUser += 1;
+      if (requester.channelId === channelId) counts.inChannel += 1;
+    }
+    return counts;
+  }
+
   async all(): Promise<Watch<Hints>[]> {
     return [...this.byId.values()].map(copy);
   }
@@ -55,5 +64,6 @@ export function historyKey(projectId: string, historyId: string): string {
 }
 
 function copy<Hints extends object>(watch: Watch<Hints>): Watch<Hints> {
-  return { ...watch, location: { ...watch.location }, hints: { ...watch.hints } };
+  const location = watch.location.kind === "unfurl" ? { ...watch.location, urls: [...watch.location.urls] } : { ...watch.location };
+  return { ...watch, location, requester: { ...watch.requester }, hints: { ...watch.hints } };
 }

@@ -3,13 +3,15 @@
  * what each watch gets at a tick, and what a delivery result means for the watch.
  */
 import { createHash } from "node:crypto";
-import type { DeliveryResult, PollState, Watch, WatchPatch, WatchSettings } from "./types.js";
+import type { DeliveryResult, PollState, Watch, WatchCounts, WatchPatch, WatchSettings } from "./types.js";
 
 export const DEFAULT_WATCH_SETTINGS: Readonly<WatchSettings> = {
   intervalMs: 5_000,
   maxIntervalMs: 30_000,
   maxAgeMs: 2 * 60 * 60 * 1000,
   maxWatches: 500,
+  maxWatchesPerUser: 20,
+  maxWatchesPerChannel: 50,
   upstreamMaxRps: 5,
 };
 
@@ -35,6 +37,22 @@ export function checkSettings(settings: WatchSettings): WatchSettings {
   if (settings.maxIntervalMs < settings.intervalMs) bad.push("maxIntervalMs");
   if (bad.length > 0) throw new TypeError(`Invalid watch settings: ${bad.join(", ")} (positive numbers, maxIntervalMs ≥ intervalMs)`);
   return { ...settings };
+}
+
+/** Which limit keeps a message from being followed: the requester's, the channel's, or the app's. */
+export type WatchQuota = "user" | "channel" | "total";
+
+export type Admission = { kind: "admit" } | { kind: "refuse"; quota: WatchQuota; limit: number };
+
+/**
+ * Whether one more watch fits, given the watches there are. The requester's own quota is checked
+ * first: it is the one the user can do something about, so it is the one the message names.
+ */
+export function admitWatch(counts: WatchCounts, settings: WatchSettings): Admission {
+  if (counts.ofUser >= settings.maxWatchesPerUser) return { kind: "refuse", quota: "user", limit: settings.maxWatchesPerUser };
+  if (counts.inChannel >= settings.maxWatchesPerChannel) return { kind: "refuse", quota: "channel", limit: settings.maxWatchesPerChannel };
+  if (counts.total >= settings.maxWatches) return { kind: "refuse", quota: "total", limit: settings.maxWatches };
+  return { kind: "admit" };
 }
 
 /** p-throttle options for `upstreamMaxRps`, which may be fractional (0.5 → 1 call per 2 s). */

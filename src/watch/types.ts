@@ -9,13 +9,27 @@ import type { History } from "../sourcedeploy/model.js";
 /** Where a message lives, i.e. how to update it. */
 export type MessageLocation =
   | { kind: "message"; channel: string; ts: string } // a bot message → chat.update
-  | { kind: "unfurl"; channel: string; ts: string; url: string } // an unfurl → chat.unfurl again
+  /** Unfurls in one message of the links to one history, all re-unfurled by one chat.unfurl. */
+  | { kind: "unfurl"; channel: string; ts: string; urls: string[] }
   /**
    * An ephemeral reply (Slack allows ≤ 5 uses within 30 min). `usesLeft` counts the uses still
    * available to the watcher; the render function sees it through `watch.location`, so when it
    * is 1 the message being rendered is the last one that can be sent (show "press Refresh").
    */
   | { kind: "response_url"; url: string; expiresAt: number; usesLeft: number };
+
+/** Who asked for a message to be followed, and the channel it is in: what the quotas count. */
+export interface Requester {
+  userId: string;
+  channelId: string;
+}
+
+/** The watches a new one would join: all of them, the requester's, and those in its channel. */
+export interface WatchCounts {
+  total: number;
+  ofUser: number;
+  inChannel: number;
+}
 
 /**
  * One message that follows one history. `Hints` say how the message is drawn (say, the detail or
@@ -27,6 +41,7 @@ export interface Watch<Hints extends object = object> {
   projectId: string;
   historyId: string;
   location: MessageLocation;
+  requester: Requester;
   /** Epoch ms. */
   createdAt: number;
   hints: Hints;
@@ -46,6 +61,8 @@ export interface WatchStore<Hints extends object> {
   remove(id: string): Promise<void>;
   forHistory(projectId: string, historyId: string): Promise<Watch<Hints>[]>;
   count(): Promise<number>;
+  /** What the quotas compare with their limits before `requester` adds a watch. */
+  counts(requester: Requester): Promise<WatchCounts>;
   all(): Promise<Watch<Hints>[]>;
 }
 
@@ -73,6 +90,10 @@ export interface WatchSettings {
   maxAgeMs: number;
   /** Watches across all histories. Default 500. */
   maxWatches: number;
+  /** Watches one user asked for, so no one takes every slot. Default 20. */
+  maxWatchesPerUser: number;
+  /** Watches in one channel. Default 50. */
+  maxWatchesPerChannel: number;
   /** Upstream fetches per second across all loops. Default 5. */
   upstreamMaxRps: number;
 }

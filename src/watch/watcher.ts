@@ -17,8 +17,18 @@ import type { Message } from "../render/index.js";
 import { isSourceDeployError } from "../sourcedeploy/errors.js";
 import { type History, isTerminalHistoryStatus } from "../sourcedeploy/model.js";
 import { historyKey } from "./memory-store.js";
-import { afterDelivery, checkSettings, digestOf, isClosing, nextIntervalMs, planWatch, throttleWindow } from "./policy.js";
-import type { DeliveryResult, PollState, Watch, WatcherDeps, WatchInput, WatchSettings, WatchStore } from "./types.js";
+import {
+  type Admission,
+  admitWatch,
+  afterDelivery,
+  checkSettings,
+  digestOf,
+  isClosing,
+  nextIntervalMs,
+  planWatch,
+  throttleWindow,
+} from "./policy.js";
+import type { DeliveryResult, PollState, Requester, Watch, WatcherDeps, WatchInput, WatchSettings, WatchStore } from "./types.js";
 
 interface Loop {
   readonly key: string;
@@ -62,7 +72,7 @@ export class Watcher<Hints extends object> {
     this.fetch = throttle((projectId: string, historyId: string) => deps.fetchHistory(projectId, historyId, this.shutdown.signal));
   }
 
-  /** Registers a watch. Returns false (and logs why) when at the cap — the caller then keeps a Refresh button. */
+  /** Registers a watch. Returns false (and logs why) when a quota is full — the caller then keeps a Refresh button. */
   async watch(input: WatchInput<Hints>): Promise<boolean> {
     try {
       return await this.exclusive(() => this.register(input));
@@ -70,6 +80,11 @@ export class Watcher<Hints extends object> {
       this.logger.warn({ err: error, projectId: input.projectId, historyId: input.historyId }, "watch: registration failed");
       return false;
     }
+  }
+
+  /** Whether a watch asked for by `requester` would fit now (its quota, its channel's, the cap). */
+  async admission(requester: Requester): Promise<Admission> {
+    return admitWatch(await this.store.counts(requester), this.settings);
   }
 
   activeWatches(): Promise<number> {
@@ -102,12 +117,18 @@ export class Watcher<Hints extends object> {
       this.logger.debug({ ...log, status: initial.status }, "watch: history already finished, nothing to watch");
       return false;
     }
-    const count = await this.store.count();
-    if (count >= this.settings.maxWatches) {
-      this.logger.warn({ ...log, count, maxWatches: this.settings.maxWatches }, "watch: cap reached, not watching");
+    const admission = await this.admission(fields.requester);
+    if (admission.kind === "refuse") {
+      this.logger.warn({ ...log, ...fields.requester, quota: admission.quota, limit: admission.limit }, "watch: quota full, not watching");
       return false;
     }
-    const watch: Watch<Hints> = { ...fields, hints: { ...fields.hints }, id: randomUUID(), createdAt: this.now() };
+    const watch: Watch<Hints> = {
+      ...fields,
+      requester: { ...fields.requester },
+      hints: { ...fields.hints },
+      id: randomUUID(),
+      createdAt: this.now(),
+    };
     if (initial) watch.lastDigest = this.initialDigest(watch, initial);
     await this.store.add(watch);
     this.ensureLoop(watch.projectId, watch.historyId, initial);

@@ -90,8 +90,16 @@ async function advance(historyId: string, step: number): Promise<void> {
 }
 
 beforeAll(async () => {
+  // One test user shares dozens of messages in one channel here: the quotas are tested elsewhere.
   stack = await startStack({
-    env: { WATCH_INTERVAL_MS: "200", WATCH_MAX_INTERVAL_MS: "400", UPSTREAM_MAX_RPS: "50", SLACK_UPDATES_PER_MINUTE: "100000" },
+    env: {
+      WATCH_INTERVAL_MS: "200",
+      WATCH_MAX_INTERVAL_MS: "400",
+      UPSTREAM_MAX_RPS: "50",
+      SLACK_UPDATES_PER_MINUTE: "100000",
+      WATCH_MAX_PER_USER: "1000",
+      WATCH_MAX_PER_CHANNEL: "1000",
+    },
   });
 });
 afterAll(async () => {
@@ -290,6 +298,40 @@ describe("live progress on other surfaces", () => {
     const [, update] = stack.slack.calls("chat.unfurl");
     expect(update!.body).toMatchObject({ channel: "C0LIVE", ts: "1700000500.000100" });
     expect(Object.keys((update!.body as { unfurls: object }).unfurls)).toEqual([url]);
+    expect(JSON.stringify(update!.body)).toContain("succeeded");
+  });
+
+  it("finding 3: follows variants of one link in a message once, and re-unfurls every variant in one chat.unfurl", async () => {
+    const historyId = "905016";
+    stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, 0));
+    stack.slack.reset();
+    const url = `https://console.ncloud.com/sourcedeploy/project/${PROJECT}/history/${historyId}`;
+    const variants = [url, `${url}?v=1`, `${url}?v=2`];
+    const watchesBefore = (await live()).watches;
+    // Two events for one message (Slack sends another when a link is added by an edit).
+    const shareLinks = (urls: string[]) =>
+      stack.app.handled(() =>
+        stack.app.postSigned(
+          eventBody(
+            linkSharedEvent({
+              channel: "C0LIVE",
+              messageTs: "1700000501.000100",
+              links: urls.map((v) => ({ url: v, domain: "console.ncloud.com" })),
+            }),
+          ),
+          JSON_TYPE,
+        ),
+      );
+    await shareLinks(variants.slice(0, 2));
+    await shareLinks(variants.slice(2));
+    expect(Object.keys((stack.slack.calls("chat.unfurl")[0]!.body as { unfurls: object }).unfurls).sort()).toEqual(
+      variants.slice(0, 2).sort(),
+    );
+    expect((await live()).watches).toBe(watchesBefore + 1);
+    stack.sourceDeploy.setHistory(PROJECT, historyId, stateAt(historyId, LAST_STEP));
+    await stack.slack.waitFor(() => stack.slack.calls("chat.unfurl").length >= 3);
+    const [, , update] = stack.slack.calls("chat.unfurl");
+    expect(Object.keys((update!.body as { unfurls: object }).unfurls).sort()).toEqual(variants.sort());
     expect(JSON.stringify(update!.body)).toContain("succeeded");
   });
 

@@ -28,6 +28,21 @@ const NOTES: Array<[LiveNote, string, string]> = [
     "⏹ Stopped following this deployment — press Refresh for the latest",
     "⏹ 이 배포는 더 이상 따라가지 않습니다 — 최신 상태를 보려면 새로 고침을 누르세요",
   ],
+  [
+    { kind: "not_followed", quota: "user", limit: 20 },
+    "⏸ Not updating live: you already follow 20 deployments live — press Refresh for the latest",
+    "⏸ 실시간으로 업데이트하지 않습니다: 이미 배포 20개를 실시간으로 따라가고 있습니다 — 최신 상태를 보려면 새로 고침을 누르세요",
+  ],
+  [
+    { kind: "not_followed", quota: "channel", limit: 50 },
+    "⏸ Not updating live: this channel already follows 50 deployments live — press Refresh for the latest",
+    "⏸ 실시간으로 업데이트하지 않습니다: 이 채널에서 이미 배포 50개를 실시간으로 따라가고 있습니다 — 최신 상태를 보려면 새로 고침을 누르세요",
+  ],
+  [
+    { kind: "not_followed", quota: "total", limit: 500 },
+    "⏸ Not updating live: the app follows as many deployments as it may — press Refresh for the latest",
+    "⏸ 실시간으로 업데이트하지 않습니다: 앱이 따라갈 수 있는 배포 수가 가득 찼습니다 — 최신 상태를 보려면 새로 고침을 누르세요",
+  ],
 ];
 
 /** The texts of the context blocks, in order. */

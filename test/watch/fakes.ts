@@ -9,9 +9,12 @@ import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
 import type { History } from "../../src/sourcedeploy/model.js";
 import { MemoryWatchStore } from "../../src/watch/memory-store.js";
 import { DEFAULT_WATCH_SETTINGS } from "../../src/watch/policy.js";
-import type { DeliveryResult, MessageLocation, PollState, Watch, WatcherDeps, WatchSettings } from "../../src/watch/types.js";
+import type { DeliveryResult, MessageLocation, PollState, Requester, Watch, WatcherDeps, WatchSettings } from "../../src/watch/types.js";
 
 export const T0 = Date.UTC(2026, 2, 8, 14, 0, 0);
+
+/** Who asks for the watches of tests that are not about quotas. */
+export const ALICE: Requester = { userId: "U0ALICE", channelId: "C1" };
 
 /** A history whose visible progress is `step` (one target's status). */
 export function history(id: string, status: string, step = "pending"): History {

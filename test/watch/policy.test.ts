@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  admitWatch,
   afterDelivery,
   checkSettings,
   DEFAULT_WATCH_SETTINGS,
@@ -16,6 +17,7 @@ const watch = (over: Partial<Watch> = {}): Watch => ({
   projectId: "1",
   historyId: "7",
   location: { kind: "message", channel: "C1", ts: "1.0" },
+  requester: { userId: "U0ALICE", channelId: "C1" },
   createdAt: 0,
   hints: {},
   ...over,
@@ -100,6 +102,26 @@ describe("afterDelivery", () => {
     expect(afterDelivery(watch(), { kind: "failed", reason: "x" }, "d", live, 0)).toEqual({ kind: "keep" });
     expect(afterDelivery(watch(), { kind: "failed", reason: "x" }, "d", { kind: "final" }, 0)).toEqual({ kind: "keep" });
     expect(afterDelivery(watch(), { kind: "failed", reason: "x" }, "d", { kind: "expired" }, 0).kind).toBe("remove");
+  });
+});
+
+describe("admitWatch", () => {
+  const quotas = { ...settings, maxWatches: 10, maxWatchesPerUser: 3, maxWatchesPerChannel: 5 };
+
+  it("admits while every quota has room", () => {
+    expect(admitWatch({ total: 9, ofUser: 2, inChannel: 4 }, quotas)).toEqual({ kind: "admit" });
+    expect(admitWatch({ total: 0, ofUser: 0, inChannel: 0 }, quotas)).toEqual({ kind: "admit" });
+  });
+
+  it("refuses at each full quota, naming it and its limit", () => {
+    expect(admitWatch({ total: 4, ofUser: 3, inChannel: 0 }, quotas)).toEqual({ kind: "refuse", quota: "user", limit: 3 });
+    expect(admitWatch({ total: 5, ofUser: 0, inChannel: 5 }, quotas)).toEqual({ kind: "refuse", quota: "channel", limit: 5 });
+    expect(admitWatch({ total: 10, ofUser: 0, inChannel: 0 }, quotas)).toEqual({ kind: "refuse", quota: "total", limit: 10 });
+  });
+
+  it("names the requester's own quota first when several are full: it is the one they can act on", () => {
+    expect(admitWatch({ total: 10, ofUser: 3, inChannel: 5 }, quotas)).toMatchObject({ quota: "user" });
+    expect(admitWatch({ total: 10, ofUser: 0, inChannel: 5 }, quotas)).toMatchObject({ quota: "channel" });
   });
 });
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../src/log.js";
 import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
 import { Watcher, type WatcherDeps } from "../../src/watch/index.js";
-import { deps, FakeSlack, FakeUpstream, history, inChannel, T0, upstreamError } from "./fakes.js";
+import { ALICE, deps, FakeSlack, FakeUpstream, history, inChannel, T0, upstreamError } from "./fakes.js";
 
 let watcher: Watcher<object> | undefined;
 
@@ -42,6 +42,7 @@ describe("Watcher: a history advancing to its end", () => {
         historyId: "7",
         location: inChannel("C1"),
         hints: {},
+        requester: ALICE,
         initial: history("7", "inprogress", "pending"),
       }),
     ).toBe(true);
@@ -60,7 +61,7 @@ describe("Watcher: a history advancing to its end", () => {
     const slack = new FakeSlack();
     upstream.script("7", history("7", "inprogress"));
     const w = start(deps(upstream, slack));
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {} });
+    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE });
     await advance(1000);
     expect(slack.deliveries.map((x) => x.text)).toEqual(["#7 inprogress pending live"]);
   });
@@ -71,7 +72,7 @@ describe("Watcher: a history advancing to its end", () => {
     upstream.script("7", history("7", "inprogress"));
     const d = deps(upstream, slack);
     const w = start(d);
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {} });
+    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE });
     await advance(20_000);
     expect(upstream.fetches.length).toBeGreaterThan(3);
     expect(slack.deliveries).toHaveLength(1);
@@ -81,9 +82,16 @@ describe("Watcher: a history advancing to its end", () => {
 
   it("does not watch a history that is already terminal", async () => {
     const w = start(deps(new FakeUpstream(), new FakeSlack()));
-    expect(await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, initial: history("7", "fail") })).toBe(
-      false,
-    );
+    expect(
+      await w.watch({
+        projectId: "1",
+        historyId: "7",
+        location: inChannel("C1"),
+        hints: {},
+        requester: ALICE,
+        initial: history("7", "fail"),
+      }),
+    ).toBe(false);
     expect(await w.activeWatches()).toBe(0);
     expect(w.activeLoops()).toBe(0);
   });
@@ -95,7 +103,13 @@ describe("Watcher: a history advancing to its end", () => {
     const seen: unknown[] = [];
     const d = deps(upstream, slack);
     const w = start({ ...d, deliver: async (watch, message) => (seen.push(watch.hints), slack.deliver(watch, message)) });
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: { surface: "unfurl", shareButton: false } });
+    await w.watch({
+      projectId: "1",
+      historyId: "7",
+      location: inChannel("C1"),
+      hints: { surface: "unfurl", shareButton: false },
+      requester: ALICE,
+    });
     await advance(1000);
     expect(seen).toEqual([{ surface: "unfurl", shareButton: false }]);
   });
@@ -108,7 +122,10 @@ describe("Watcher: request coalescing and rate limiting", () => {
     // A history that changes at every fetch keeps the interval at 1 s.
     upstream.script("7", ...Array.from({ length: 10 }, (_, i) => history("7", "inprogress", `step-${i}`)));
     const w = start(deps(upstream, slack));
-    for (let i = 0; i < 50; i++) await w.watch({ projectId: "1", historyId: "7", location: inChannel(`C${i}`), hints: {} });
+    for (let i = 0; i < 50; i++) {
+      const requester = { userId: `U${i}`, channelId: `C${i}` };
+      await w.watch({ projectId: "1", historyId: "7", location: inChannel(`C${i}`), hints: {}, requester });
+    }
     expect(w.activeLoops()).toBe(1);
 
     await advance(1000);
@@ -127,7 +144,7 @@ describe("Watcher: request coalescing and rate limiting", () => {
     const w = start(deps(upstream, slack, { intervalMs: 200, maxIntervalMs: 400, upstreamMaxRps: 5 }));
     for (let i = 0; i < 20; i++) {
       upstream.script(`h${i}`, history(`h${i}`, "inprogress"));
-      await w.watch({ projectId: "1", historyId: `h${i}`, location: inChannel(`C${i}`), hints: {} });
+      await w.watch({ projectId: "1", historyId: `h${i}`, location: inChannel(`C${i}`), hints: {}, requester: ALICE });
     }
     await advance(10_000);
 
@@ -156,7 +173,7 @@ describe("Watcher: interval", () => {
       history("7", "inprogress", "deploy"),
     );
     const w = start(deps(upstream, new FakeSlack(), { intervalMs: 1000, maxIntervalMs: 4000 }));
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, initial: same });
+    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE, initial: same });
     await advance(40_000);
 
     const times = upstream.fetchTimes();
@@ -175,7 +192,7 @@ describe("Watcher: delivery results", () => {
     slack.answer("C-gone", { kind: "gone" });
     const w = start(deps(upstream, slack));
     for (const channel of ["C1", "C-gone", "C2"])
-      await w.watch({ projectId: "1", historyId: "7", location: inChannel(channel), hints: {} });
+      await w.watch({ projectId: "1", historyId: "7", location: inChannel(channel), hints: {}, requester: ALICE });
 
     await advance(1000);
     expect(await w.activeWatches()).toBe(2);
@@ -191,7 +208,8 @@ describe("Watcher: delivery results", () => {
     upstream.script("7", ...Array.from({ length: 20 }, (_, i) => history("7", "inprogress", `step-${i}`)));
     slack.answer("C-limited", { kind: "retry_after", ms: 1000 }, { kind: "ok" });
     const w = start(deps(upstream, slack, { intervalMs: 200, maxIntervalMs: 200 }));
-    for (const channel of ["C-limited", "C2"]) await w.watch({ projectId: "1", historyId: "7", location: inChannel(channel), hints: {} });
+    for (const channel of ["C-limited", "C2"])
+      await w.watch({ projectId: "1", historyId: "7", location: inChannel(channel), hints: {}, requester: ALICE });
 
     await advance(3000);
     const limited = slack.to("C-limited").map((x) => x.at);
@@ -208,7 +226,7 @@ describe("Watcher: delivery results", () => {
     upstream.script("7", history("7", "inprogress"));
     slack.answer("C1", { kind: "failed", reason: "internal_error" }, { kind: "ok" });
     const w = start(deps(upstream, slack));
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {} });
+    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE });
     await advance(5000);
     // The first fetch is a change (nothing known before), so the interval stays 1 s for the retry.
     expect(slack.deliveries.map((x) => x.at)).toEqual([1000, 2000]);
@@ -221,7 +239,14 @@ describe("Watcher: delivery results", () => {
     upstream.script("7", history("7", "inprogress", "deploy"), history("7", "success", "success"));
     slack.answer("C1", { kind: "retry_after", ms: 5000 }, { kind: "ok" });
     const w = start(deps(upstream, slack));
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, initial: history("7", "inprogress") });
+    await w.watch({
+      projectId: "1",
+      historyId: "7",
+      location: inChannel("C1"),
+      hints: {},
+      requester: ALICE,
+      initial: history("7", "inprogress"),
+    });
 
     await advance(20_000);
     expect(slack.deliveries.map((x) => [x.at, x.state.kind])).toEqual([
@@ -249,7 +274,7 @@ describe("Watcher: delivery results", () => {
         throw new Error("socket hang up");
       },
     });
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {} });
+    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE });
     await advance(5000);
     expect(renders).toBeGreaterThan(2);
     expect(await w.activeWatches()).toBe(1);
@@ -264,7 +289,7 @@ describe("Watcher: upstream errors", () => {
     const running = history("7", "inprogress");
     upstream.script("7", upstreamError(), upstreamError(), upstreamError(), upstreamError(), running, running);
     const w = start(deps(upstream, slack, { intervalMs: 1000, maxIntervalMs: 8000 }));
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, initial: running });
+    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE, initial: running });
 
     await advance(26_000);
     // 1000 (fail → 2000), 3000 (→ 4000), 7000 (→ 8000), 15000 (→ 8000 cap), 23000 ok (→ 1000), 24000 ok, 25500.
@@ -280,7 +305,7 @@ describe("Watcher: upstream errors", () => {
     const slack = new FakeSlack();
     upstream.script("7", upstreamError(), history("7", "inprogress"));
     const w = start(deps(upstream, slack));
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {} });
+    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE });
     await advance(1000);
     expect(slack.deliveries).toHaveLength(0);
     await advance(2000);
@@ -294,7 +319,14 @@ describe("Watcher: limits", () => {
     const slack = new FakeSlack();
     upstream.script("7", history("7", "inprogress"));
     const w = start(deps(upstream, slack, { maxAgeMs: 10_000, intervalMs: 1000, maxIntervalMs: 2000 }));
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, initial: history("7", "inprogress") });
+    await w.watch({
+      projectId: "1",
+      historyId: "7",
+      location: inChannel("C1"),
+      hints: {},
+      requester: ALICE,
+      initial: history("7", "inprogress"),
+    });
 
     await advance(60_000);
     expect(slack.deliveries).toHaveLength(1);
@@ -311,10 +343,35 @@ describe("Watcher: limits", () => {
   it("refuses watches beyond maxWatches", async () => {
     const upstream = new FakeUpstream();
     const w = start(deps(upstream, new FakeSlack(), { maxWatches: 3 }));
-    const add = (i: number) => w.watch({ projectId: "1", historyId: `${i}`, location: inChannel("C1", `${i}.0`), hints: {} });
+    const add = (i: number) =>
+      w.watch({ projectId: "1", historyId: `${i}`, location: inChannel("C1", `${i}.0`), hints: {}, requester: ALICE });
     const results = await Promise.all([add(1), add(2), add(3), add(4), add(5)]);
     expect(results).toEqual([true, true, true, false, false]);
     expect(await w.activeWatches()).toBe(3);
+  });
+
+  it("finding 3: one user cannot take every slot: per-user and per-channel quotas leave room for others", async () => {
+    const w = start(deps(new FakeUpstream(), new FakeSlack(), { maxWatches: 20, maxWatchesPerUser: 5, maxWatchesPerChannel: 8 }));
+    let next = 0;
+    const add = (userId: string, channelId: string) => {
+      const id = `${++next}`;
+      return w.watch({
+        projectId: "1",
+        historyId: id,
+        location: inChannel(channelId, `${id}.0`),
+        hints: {},
+        requester: { userId, channelId },
+      });
+    };
+    const byAlice: boolean[] = [];
+    for (let i = 0; i < 20; i++) byAlice.push(await add("U0ALICE", "C1"));
+    expect(byAlice.filter(Boolean)).toHaveLength(5);
+    expect(await add("U0BOB", "C2")).toBe(true);
+    // C1 holds Alice's 5; others may add 3 more there, then the channel is full for everyone.
+    expect([await add("U0BOB", "C1"), await add("U0BOB", "C1"), await add("U0CAROL", "C1")]).toEqual([true, true, true]);
+    expect(await add("U0CAROL", "C1")).toBe(false);
+    expect(await add("U0CAROL", "C3")).toBe(true);
+    expect(await w.activeWatches()).toBe(5 + 1 + 3 + 1);
   });
 });
 
@@ -325,7 +382,7 @@ describe("Watcher: response_url locations", () => {
     upstream.script("7", ...Array.from({ length: 10 }, (_, i) => history("7", "inprogress", `step-${i}`)));
     const w = start(deps(upstream, slack));
     const location = { kind: "response_url" as const, url: "https://hooks.slack.test/r/1", expiresAt: T0 + 30 * 60_000, usesLeft: 3 };
-    await w.watch({ projectId: "1", historyId: "7", location, hints: {} });
+    await w.watch({ projectId: "1", historyId: "7", location, hints: {}, requester: ALICE });
 
     await advance(10_000);
     expect(slack.deliveries.map((x) => x.location.kind === "response_url" && x.location.usesLeft)).toEqual([3, 2, 1]);
@@ -340,7 +397,7 @@ describe("Watcher: response_url locations", () => {
     upstream.script("7", history("7", "inprogress"));
     const w = start(deps(upstream, slack, { intervalMs: 1000, maxIntervalMs: 1000 }));
     const location = { kind: "response_url" as const, url: "https://hooks.slack.test/r/1", expiresAt: T0 + 5500, usesLeft: 5 };
-    await w.watch({ projectId: "1", historyId: "7", location, hints: {}, initial: history("7", "inprogress") });
+    await w.watch({ projectId: "1", historyId: "7", location, hints: {}, requester: ALICE, initial: history("7", "inprogress") });
 
     await advance(10_000);
     expect(slack.deliveries.map((x) => [x.at, x.state.kind])).toEqual([[5000, "expired"]]);
@@ -350,7 +407,7 @@ describe("Watcher: response_url locations", () => {
   it("refuses a response_url that is already used up", async () => {
     const w = start(deps(new FakeUpstream(), new FakeSlack()));
     const location = { kind: "response_url" as const, url: "https://hooks.slack.test/r/1", expiresAt: T0 + 60_000, usesLeft: 0 };
-    expect(await w.watch({ projectId: "1", historyId: "7", location, hints: {} })).toBe(false);
+    expect(await w.watch({ projectId: "1", historyId: "7", location, hints: {}, requester: ALICE })).toBe(false);
   });
 });
 
@@ -360,8 +417,8 @@ describe("Watcher: lifecycle", () => {
     const slack = new FakeSlack();
     for (const id of ["7", "8"]) upstream.script(id, history(id, "inprogress"));
     const w = start(deps(upstream, slack));
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {} });
-    await w.watch({ projectId: "1", historyId: "8", location: inChannel("C1", "2.0"), hints: {} });
+    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE });
+    await w.watch({ projectId: "1", historyId: "8", location: inChannel("C1", "2.0"), hints: {}, requester: ALICE });
     await advance(1000);
     const fetched = upstream.fetches.length;
     await w.close();
@@ -369,7 +426,7 @@ describe("Watcher: lifecycle", () => {
     expect(vi.getTimerCount()).toBe(0);
     await advance(60_000);
     expect(upstream.fetches).toHaveLength(fetched);
-    expect(await w.watch({ projectId: "1", historyId: "9", location: inChannel("C1"), hints: {} })).toBe(false);
+    expect(await w.watch({ projectId: "1", historyId: "9", location: inChannel("C1"), hints: {}, requester: ALICE })).toBe(false);
   });
 
   it("close() aborts a fetch in flight without logging it as a SourceDeploy failure", async () => {
@@ -387,7 +444,7 @@ describe("Watcher: lifecycle", () => {
         );
       });
     const w = start({ ...deps(new FakeUpstream(), new FakeSlack()), fetchHistory, logger });
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {} });
+    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE });
     await advance(1000);
     expect(started).toBe(true);
     await w.close();

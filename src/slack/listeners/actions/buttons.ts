@@ -95,14 +95,14 @@ export function refreshButton(ctx: ListenerContext): ButtonHandler {
     const isEphemeral = body.container?.is_ephemeral === true;
     const hints: LiveHints = { surface: "detail", shareButton: isEphemeral };
     const location = refreshedLocation(body, isEphemeral);
-    const detail = location ? (history: History) => ctx.live.draft(history, location, hints) : undefined;
+    const detail = location ? (history: History) => ctx.live.draft(history, location, hints, access.asker) : undefined;
     const { message: reply, history } = await answerHistory(ref.projectId, ref.historyId, {
       ...ctx.answer(access, { shareButton: hints.shareButton }),
       detail,
     });
     if (!history) return void (await ephemeral(ctx, respond, reply));
     const sent = await sendSafely(ctx.logger, "respond", () => respond({ replace_original: true, ...reply }));
-    if (sent && location) await ctx.live.follow(history, location, hints);
+    if (sent && location) await ctx.live.follow(history, location, hints, access.asker);
   });
 }
 
@@ -112,7 +112,9 @@ export function shareButton(ctx: ListenerContext): ButtonHandler {
     const channel = body.channel?.id;
     // A bot message can be edited for as long as the deployment runs; where the bot may not post
     // (not a member of a private channel, a DM), the response_url posts a snapshot instead.
-    const detail = channel ? (history: History) => ctx.live.draft(history, { kind: "message", channel, ts: "" }, hints) : undefined;
+    const detail = channel
+      ? (history: History) => ctx.live.draft(history, { kind: "message", channel, ts: "" }, hints, access.asker)
+      : undefined;
     const { message: draft, history } = await answerHistory(ref.projectId, ref.historyId, {
       ...ctx.answer(access, { shareButton: hints.shareButton }),
       detail,
@@ -120,7 +122,7 @@ export function shareButton(ctx: ListenerContext): ButtonHandler {
     if (!history || !channel) return void (await ephemeral(ctx, respond, draft));
     try {
       const posted = await client.chat.postMessage({ channel, text: draft.text, blocks: draft.blocks, unfurl_links: false });
-      if (posted.ts) await ctx.live.follow(history, { kind: "message", channel, ts: posted.ts }, hints);
+      if (posted.ts) await ctx.live.follow(history, { kind: "message", channel, ts: posted.ts }, hints, access.asker);
     } catch (error) {
       ctx.logger.info({ channel, ...ref, err: error }, "share: chat.postMessage refused, sharing through response_url");
       const snapshot = renderHistory(history, ctx.render());

@@ -31,9 +31,9 @@ export function deployHistoryCommand(ctx: ListenerContext): (args: SlashCommandA
     }
     const location = responseUrlLocation(command.response_url);
     const hints: LiveHints = { surface: "detail", shareButton: true };
-    const detail = (history: History) => ctx.live.draft(history, location, hints);
+    const detail = (history: History) => ctx.live.draft(history, location, hints, asker);
     const { message: reply, history } = await answerCommand(parsed, { ...ctx.answer(access, { shareButton: true }), detail });
     const sent = await sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", ...reply }), { asker });
-    if (sent && history) await ctx.live.follow(history, location, hints);
+    if (sent && history) await ctx.live.follow(history, location, hints, asker);
   };
 }

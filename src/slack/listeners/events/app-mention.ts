@@ -27,7 +27,7 @@ export function appMention(ctx: ListenerContext): (args: AppMentionArgs) => Prom
     if (!ctx.mayPostIn(postTargetOf(body))) return noteWhyNotHere(ctx, client, event, asker);
     const access = await ctx.access(asker);
     // The reply's ts is only known after posting; a bot message is always followed with chat.update.
-    const detail = (history: History) => ctx.live.draft(history, { kind: "message", channel: event.channel, ts: "" }, HINTS);
+    const detail = (history: History) => ctx.live.draft(history, { kind: "message", channel: event.channel, ts: "" }, HINTS, asker);
     const { message: reply, history } = access
       ? await answerCommand(parsed, { ...ctx.answer(access), detail })
       : { message: renderAccessDenied(ctx.render()), history: undefined };
@@ -43,7 +43,7 @@ export function appMention(ctx: ListenerContext): (args: AppMentionArgs) => Prom
       },
       { asker },
     );
-    if (history && ts) await ctx.live.follow(history, { kind: "message", channel: event.channel, ts }, HINTS);
+    if (history && ts) await ctx.live.follow(history, { kind: "message", channel: event.channel, ts }, HINTS, asker);
   };
 }
 

@@ -50,8 +50,8 @@ export function linkShared(ctx: ListenerContext): (args: LinkSharedArgs) => Prom
     const scope = unknownChannel ? "every channel" : "asker's channel";
     const access = await ctx.access({ teamId: body.team_id, channelId: event.channel, userId: event.user }, scope);
     if (!access) return;
-    const locationOf = (url: string): MessageLocation | undefined =>
-      composer ? undefined : { kind: "unfurl", channel: event.channel, ts: event.message_ts, url };
+    const locationOf = (urls: string[]): MessageLocation | undefined =>
+      composer ? undefined : { kind: "unfurl", channel: event.channel, ts: event.message_ts, urls };
     const unfurled = await unfurlAll(links, ctx, ctx.answer(access), where, locationOf);
     if (unfurled.length === 0) return;
     const target =
@@ -62,9 +62,10 @@ export function linkShared(ctx: ListenerContext): (args: LinkSharedArgs) => Prom
     ctx.logger.info({ ...where, urls: unfurled.length }, "unfurling history links");
     const sent = await sendSafely(ctx.logger, "chat.unfurl", () => client.chat.unfurl({ ...target, unfurls }), where);
     if (!sent) return;
-    for (const { url, history } of unfurled) {
-      const location = locationOf(url);
-      if (location) await ctx.live.follow(history, location, HINTS);
+    // One watch per history in this message, however many links name it: it re-unfurls them all.
+    for (const { history, urls } of urlsByHistory(unfurled)) {
+      const location = locationOf(urls);
+      if (location) await ctx.live.follow(history, location, HINTS, access.asker);
     }
   };
 }
@@ -87,7 +88,7 @@ async function unfurlAll(
   ctx: ListenerContext,
   answer: AnswerContext,
   where: Record<string, unknown>,
-  locationOf: (url: string) => MessageLocation | undefined,
+  locationOf: (urls: string[]) => MessageLocation | undefined,
 ): Promise<Unfurled[]> {
   const key = (ref: HistoryRef) => `${ref.projectId}/${ref.historyId}`;
   const distinct = new Map(links.map((link) => [key(link.ref), link.ref]));
@@ -106,9 +107,23 @@ async function unfurlAll(
   for (const link of links) {
     const history = fetched.get(key(link.ref));
     if (!history) continue;
-    const location = locationOf(link.url);
-    const message = location ? await ctx.live.draft(history, location, HINTS) : renderUnfurl(history, ctx.render());
+    const location = locationOf([link.url]);
+    const message = location
+      ? await ctx.live.draft(history, location, HINTS, answer.access?.asker ?? {})
+      : renderUnfurl(history, ctx.render());
     unfurled.push({ url: link.url, history, blocks: message.blocks });
   }
   return unfurled;
+}
+
+/** The unfurled URLs grouped by the history they name. */
+function urlsByHistory(unfurled: readonly Unfurled[]): Array<{ history: History; urls: string[] }> {
+  const byHistory = new Map<string, { history: History; urls: string[] }>();
+  for (const { url, history } of unfurled) {
+    const key = `${history.project.id}/${history.id}`;
+    const group = byHistory.get(key) ?? { history, urls: [] };
+    group.urls.push(url);
+    byHistory.set(key, group);
+  }
+  return [...byHistory.values()];
 }

@@ -35,6 +35,29 @@ describe("/deploy-history", () => {
     expect(await ctx.live.stats()).toMatchObject({ watches: 1 });
   });
 
+  it("finding 3: a user whose quota is full gets a clear note instead of live updates, and keeps the Refresh button", async () => {
+    const ctx = bed.context({ env: { WATCH_MAX_PER_USER: "1" } });
+    await deployHistoryCommand(ctx)(slashCommand("41027 904611").args);
+    expect(await ctx.live.stats()).toMatchObject({ watches: 1 });
+
+    const second = slashCommand("41027 904611");
+    second.args.command.response_url = `${RESPONSE_URL}/second`;
+    await deployHistoryCommand(ctx)(second.args);
+    const reply = onlyPayload(second.respond);
+    expect(json(reply.blocks)).toContain("⏸ Not updating live: you already follow 1 deployment live — press Refresh for the latest");
+    expect(json(reply.blocks)).not.toContain(en.liveNote.liveLimited);
+    expect(json(reply.blocks)).toContain("history_refresh");
+    assertValidMessage({ text: reply.text, blocks: reply.blocks as never });
+    expect(await ctx.live.stats()).toMatchObject({ watches: 1 });
+
+    // The quota is Alice's: Bob in the same channel is still followed.
+    const bob = slashCommand("41027 904611", { userId: "U0BOB" });
+    bob.args.command.response_url = `${RESPONSE_URL}/bob`;
+    await deployHistoryCommand(ctx)(bob.args);
+    expect(json(onlyPayload(bob.respond).blocks)).toContain(en.liveNote.liveLimited);
+    expect(await ctx.live.stats()).toMatchObject({ watches: 2 });
+  });
+
   it("does not follow a reply Slack refused (expired response_url): one warn line instead", async () => {
     const ctx = bed.context();
     const { args } = slashCommand("41027 904611", {}, fakeRespond(new ResponseUrlError(404)));

@@ -88,7 +88,24 @@ describe("link_shared", () => {
     const posted = linkShared([running]);
     await linkSharedListener(ctx)(posted.args);
     expect(follow).toHaveBeenCalledTimes(1);
-    expect(follow.mock.calls[0]![1]).toEqual({ kind: "unfurl", channel: CHANNEL, ts: "1700000200.000100", url: running });
+    expect(follow.mock.calls[0]![1]).toEqual({ kind: "unfurl", channel: CHANNEL, ts: "1700000200.000100", urls: [running] });
+  });
+
+  it("finding 3: one link_shared with 20 variants of one running link unfurls each variant and follows the message once", async () => {
+    const ctx = bed.context({ env: { WATCH_MAX: "20" } });
+    const variants = Array.from({ length: 20 }, (_, i) => `${running}?v=${i + 1}`);
+    const shared = linkShared(variants);
+    await linkSharedListener(ctx)(shared.args);
+    const unfurled = Object.keys(shared.calls[0]!.args.unfurls as Unfurls);
+    expect(unfurled.length).toBeGreaterThan(1);
+    expect(variants).toEqual(expect.arrayContaining(unfurled));
+    expect((await ctx.live.stats()).watches).toBe(1);
+
+    // Someone else's message in the same channel still gets live updates.
+    const other = linkShared([running], { userId: "U0BOB" });
+    other.args.event.message_ts = "1700000201.000100";
+    await linkSharedListener(ctx)(other.args);
+    expect((await ctx.live.stats()).watches).toBe(2);
   });
 
   it("finding 8: previews in the composer only what the user may see in every channel the message could land in", async () => {

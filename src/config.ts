@@ -66,11 +66,25 @@ export class ConfigError extends Error {
 /** Unset and empty (or blank) mean the same: not configured. */
 const optionalText = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().optional());
 
+/** An API base: the app appends paths to it, so user:password@, a query or a fragment would break every call. */
 const httpUrl = (what: string) =>
-  z.url({ protocol: /^https?$/, error: `must be an http(s) URL (${what})` }).transform((u) => u.replace(/\/+$/, ""));
+  z
+    .url({ protocol: /^https?$/, error: `must be an http(s) URL (${what})` })
+    .refine(isPlainBaseUrl, "must be an http(s) URL without user:password@, query (?…) or fragment (#…)")
+    .transform((u) => u.replace(/\/+$/, ""));
 
 const optionalUrl = (what: string) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), httpUrl(what).optional());
+
+/** NCP keys are sent (access key) or signed with (secret key) as printable ASCII; a space means a bad copy. */
+const HEADER_SAFE_PROBLEM = "must be printable characters without spaces (copy the key again)";
+const isHeaderSafe = (v: string | undefined) => v === undefined || /^[\x21-\x7e]+$/.test(v);
+
+function isPlainBaseUrl(value: string): boolean {
+  if (!URL.canParse(value)) return true; // reported as "must be an http(s) URL"
+  const url = new URL(value);
+  return url.username === "" && url.password === "" && url.search === "" && url.hash === "" && !/[?#]/.test(value);
+}
 
 const positiveInt = (fallback: number, max: number) =>
   z.preprocess(
@@ -89,8 +103,8 @@ const envSchema = z.object({
   SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith("xapp-"), "must be an app-level token starting with xapp-"),
   SLACK_API_URL: optionalUrl("Slack Web API base, e.g. https://slack.com/api"),
   PORT: positiveInt(3000, 65535),
-  NCP_ACCESS_KEY: optionalText,
-  NCP_SECRET_KEY: optionalText,
+  NCP_ACCESS_KEY: optionalText.refine(isHeaderSafe, HEADER_SAFE_PROBLEM),
+  NCP_SECRET_KEY: optionalText.refine(isHeaderSafe, HEADER_SAFE_PROBLEM),
   SOURCEDEPLOY_API_URL: z.preprocess(
     (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? DEFAULT_SOURCEDEPLOY_API_URL : v),
     httpUrl("SourceDeploy API base including /api/v1"),

@@ -1,6 +1,7 @@
 /**
  * Process entry (`npm start`): config → SourceDeploy source → Slack app; graceful shutdown on
- * SIGTERM / SIGINT. Configuration problems print a readable message and exit 1, never a stack trace.
+ * SIGTERM / SIGINT. Configuration problems print a readable message and exit 1, never a stack trace;
+ * so does any other failure before the app has started (never exit 0 after an unhandled rejection).
  */
 import { existsSync } from "node:fs";
 import { type AccessPolicy, AccessPolicyError, loadAccessPolicy, OPEN_POLICY } from "./access/policy.js";
@@ -70,11 +71,18 @@ function onShutdown(running: RunningSlackApp, source: SourceDeploySource, logger
   process.on("SIGINT", shutdown);
 }
 
+let started = false;
+
 async function main(): Promise<void> {
   const config = configOrExit();
   const policy = await policyOrExit(config);
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
+  process.on("unhandledRejection", (reason) => {
+    logger.error({ err: reason }, "unhandled rejection");
+    if (started) return;
+    logger.flush();
+    exit("deploy-history could not start: an unexpected error (see the log line above)");
+  });
   const source = createSourceDeploy(config, logger);
   let running: RunningSlackApp;
   try {
@@ -100,6 +108,11 @@ async function main(): Promise<void> {
     logger.flush();
     exit(`deploy-history could not start: ${error instanceof Error ? error.message : String(error)}`);
   });
+  started = true;
 }
 
-void main();
+main().catch((error: unknown) => {
+  // Errors with a message of their own are reported above; this is the one for the unexpected.
+  console.error(`deploy-history could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

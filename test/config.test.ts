@@ -237,3 +237,29 @@ describe("HISTORY_LINK_PATTERNS", () => {
     ]);
   });
 });
+
+describe("issue 10: values the app cannot use are refused at start-up, naming the variable", () => {
+  it.each([
+    ["NCP_SECRET_KEY", "secret with a space"],
+    ["NCP_SECRET_KEY", "secret\twith-a-tab"],
+    ["NCP_ACCESS_KEY", "access key"],
+  ])("finding 12: refuses %s with a space or control character, without printing it", (variable, value) => {
+    const error = configError({ NCP_ACCESS_KEY: "AKIDEXAMPLE", NCP_SECRET_KEY: "SECRETEXAMPLE", [variable]: value });
+    expect(error.problems).toEqual([{ variable, problem: expect.stringMatching(/printable characters without spaces/) }]);
+    expect(`${error.message}${JSON.stringify(error.problems)}`).not.toContain(value);
+  });
+
+  it.each([
+    ["SOURCEDEPLOY_API_URL", "https://user:pw@sourcedeploy.apigw.ntruss.com/api/v1"],
+    ["SOURCEDEPLOY_API_URL", "https://sourcedeploy.apigw.ntruss.com/api/v1?region=KR"],
+    ["SOURCEDEPLOY_API_URL", "https://sourcedeploy.apigw.ntruss.com/api/v1#top"],
+    ["SLACK_API_URL", "https://user:pw@slack.example/api"],
+    ["SLACK_API_URL", "https://slack.example/api?x=1"],
+  ])("finding 12: refuses %s=%j (credentials, query or fragment), without printing it", (variable, value) => {
+    const error = configError({ [variable]: value });
+    expect(error.problems).toEqual([
+      { variable, problem: expect.stringMatching(/without user:password@, query \(\?…\) or fragment \(#…\)/) },
+    ]);
+    expect(error.message).not.toContain("pw@");
+  });
+});

@@ -11,7 +11,9 @@ import {
   type RunningApp,
   slashCommandBody,
   startApp,
+  TEST_ACCESS_KEY,
   TEST_BOT_TOKEN,
+  TEST_SECRET_KEY,
   TEST_SIGNING_SECRET,
 } from "./harness.js";
 
@@ -33,6 +35,19 @@ describe("start-up without Slack tokens", () => {
     expect(result.stderr).toContain("manifest.yml");
     expect(result.stderr).toContain("SLACK_APP_TOKEN");
     expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+
+  it.each([
+    ["NCP_SECRET_KEY", "ncp secret with a space"],
+    ["SOURCEDEPLOY_API_URL", "http://user:pw@127.0.0.1:9/api/v1"],
+    ["SOURCEDEPLOY_API_URL", "http://127.0.0.1:9/api/v1?x=1"],
+  ])("finding 12: a bad %s exits 1 naming it, never 0 after an unhandled rejection", (variable, value) => {
+    const env = { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, NCP_ACCESS_KEY: TEST_ACCESS_KEY };
+    const result = runMain({ ...env, NCP_SECRET_KEY: TEST_SECRET_KEY, [variable]: value });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(variable);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(value);
+    expect(`${result.stdout}${result.stderr}`).not.toContain("unhandled rejection");
   });
 
   it("names every bad variable and never prints a secret's value", () => {

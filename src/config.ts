@@ -42,6 +42,8 @@ export interface Config {
   /** Live progress: messages about running deployments update themselves. */
   watch: { intervalMs: number; maxIntervalMs: number; maxAgeMs: number; maxWatches: number };
   historyLinkPatterns: RegExp[];
+  /** Limits of the HTTP server (Slack's requests in HTTP mode, /healthz in both modes) against slow or greedy clients. */
+  http: { requestTimeoutMs: number; maxConnections: number };
   /** Path of the ACCESS_POLICY file (YAML or JSON); undefined = the installing workspace sees everything. */
   accessPolicyPath?: string;
   /** Unfurl history links in channels shared with other organisations (they would see them). */
@@ -127,6 +129,10 @@ const envSchema = z.object({
   WATCH_MAX_INTERVAL_MS: positiveInt(30_000, 3_600_000),
   WATCH_MAX_AGE_MS: positiveInt(2 * 3_600_000, 7 * 24 * 3_600_000),
   WATCH_MAX: positiveInt(500, 100_000),
+  // HTTP server limits (issue 10, finding 5): headers, the whole request and an idle socket each get
+  // HTTP_REQUEST_TIMEOUT_MS; more than HTTP_MAX_CONNECTIONS connections at once are refused.
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt(10_000, 300_000).refine((v) => v >= 1000, "must be at least 1000"),
+  HTTP_MAX_CONNECTIONS: positiveInt(128, 100_000),
   ACCESS_POLICY: optionalText,
   UNFURL_EXTERNAL_CHANNELS: z.preprocess(
     (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? "false" : String(v).trim().toLowerCase()),
@@ -247,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxWatches: e.WATCH_MAX,
     },
     historyLinkPatterns: links.patterns,
+    http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, maxConnections: e.HTTP_MAX_CONNECTIONS },
     accessPolicyPath: e.ACCESS_POLICY,
     unfurlExternalChannels: e.UNFURL_EXTERNAL_CHANNELS,
     locale: e.LOCALE,

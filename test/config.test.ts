@@ -262,4 +262,19 @@ describe("issue 10: values the app cannot use are refused at start-up, naming th
     ]);
     expect(error.message).not.toContain("pw@");
   });
+
+  it("finding 5: HTTP limits default to a 10 s request timeout and 128 connections, and are configurable", () => {
+    expect(loadConfig({}).http).toEqual({ requestTimeoutMs: 10_000, maxConnections: 128 });
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: "1000", HTTP_MAX_CONNECTIONS: "3" }).http).toEqual({
+      requestTimeoutMs: 1000,
+      maxConnections: 3,
+    });
+    expect(configError({ HTTP_REQUEST_TIMEOUT_MS: "999" }).problems).toEqual([
+      { variable: "HTTP_REQUEST_TIMEOUT_MS", problem: "must be at least 1000" },
+    ]);
+    expect(variables(configError({ HTTP_REQUEST_TIMEOUT_MS: "300001", HTTP_MAX_CONNECTIONS: "0" })).sort()).toEqual([
+      "HTTP_MAX_CONNECTIONS",
+      "HTTP_REQUEST_TIMEOUT_MS",
+    ]);
+  });
 });

@@ -50,17 +50,22 @@ function secretsOf(config: Config): string[] {
   );
 }
 
+/**
+ * Within the grace, in-flight requests finish or are told they were interrupted (RunningSlackApp.stop),
+ * then the SourceDeploy pool gets what is left of the grace before its calls are cut off.
+ */
 function onShutdown(running: RunningSlackApp, source: SourceDeploySource, logger: Logger): void {
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
+    const deadline = performance.now() + SHUTDOWN_GRACE_MS;
     const force = setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS * 2);
     force.unref();
     void running
       .stop(SHUTDOWN_GRACE_MS)
-      .then(() => source.close())
+      .then(() => source.close(Math.max(0, deadline - performance.now())))
       .finally(() => {
         logger.info("stopped");
         logger.flush();

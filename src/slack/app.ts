@@ -14,6 +14,7 @@ import type { AccessPolicy } from "../access/policy.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { SourceDeploySource } from "../sourcedeploy/index.js";
+import { interruptible } from "../sourcedeploy/interruptible.js";
 import { boltLogger } from "./bolt-logger.js";
 import { createListenerContext } from "./context.js";
 import { createLimitedServer, listen, MAX_BODY_BYTES, stopListening } from "./http-server.js";
@@ -27,12 +28,17 @@ export interface RunningSlackApp {
   port: number;
   /** Resolves once Slack has accepted the bot token (auth.test); rejects with a readable reason. */
   ready: Promise<void>;
-  /** Stops accepting requests, waits for in-flight work and live updates to end; resolves within `graceMs`. */
+  /**
+   * Stops accepting requests and lets in-flight work finish; work still waiting for SourceDeploy
+   * near the end of `graceMs` is interrupted (its user is told to try again). Resolves within `graceMs`.
+   */
   stop(graceMs: number): Promise<void>;
 }
 
 const HEALTH_PATH = "/healthz";
 const EVENTS_PATH = "/slack/events";
+/** The part of the shutdown grace kept for interrupted work to send its "interrupted" answer. */
+const INTERRUPT_RESERVE_MS = 2_000;
 
 export async function startSlackApp(
   config: Config,
@@ -45,7 +51,10 @@ export async function startSlackApp(
   const startedAt = Date.now();
   // auth.test runs while the app starts listening; access checks wait for it, start-up does not.
   const installingTeam = installingWorkspace(config);
-  const ctx = createListenerContext({ config, api: source.api, demo: source.demo, policy, installingTeam, logger });
+  // Aborted when the shutdown grace runs short: every SourceDeploy call a listener still waits for ends at once.
+  const interrupt = new AbortController();
+  const api = interruptible(source.api, interrupt.signal);
+  const ctx = createListenerContext({ config, api, demo: source.demo, policy, installingTeam, logger });
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const health = (_req: IncomingMessage, res: ServerResponse) => {
@@ -142,6 +151,9 @@ export async function startSlackApp(
           logger.warn({ err: error }, "closing the Socket Mode connection failed"),
         );
       }
+      await withTimeout(Promise.allSettled([...inFlight]), left() - Math.min(INTERRUPT_RESERVE_MS, graceMs / 2));
+      if (inFlight.size > 0) logger.info({ inFlight: inFlight.size }, "interrupting requests still in flight at shutdown");
+      interrupt.abort();
       await withTimeout(Promise.allSettled([...inFlight]), left());
       await withTimeout(ctx.live.close(), left());
       server.closeAllConnections();

@@ -118,4 +118,26 @@ describe("graceful shutdown", () => {
       await stack.stop();
     }
   });
+
+  it("finding 13: answers a command whose upstream stalls with 'interrupted' on SIGTERM, then exits 0", async () => {
+    const { startStack } = await import("./harness.js");
+    // The client's deadline is longer than the grace, so only the shutdown can end the answer.
+    const stack = await startStack({ env: { SOURCEDEPLOY_TIMEOUT_MS: "60000" } });
+    try {
+      stack.sourceDeploy.setFault({ kind: "delay", ms: 60_000 });
+      const res = await stack.app.postSigned(slashCommandBody({ text: "41027 903344", responseUrl: stack.slack.responseUrl("stalled") }));
+      expect(res.status).toBe(200);
+      await waitUntil(() => stack.sourceDeploy.requests.length > 0, "the answer's upstream request (stalled) to be in flight");
+      const signalled = Date.now();
+      const exit = await stack.app.stop("SIGTERM");
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(Date.now() - signalled).toBeLessThan(15_000);
+      const answers = stack.slack.calls("response_url").filter((c) => c.id === "stalled");
+      expect(answers).toHaveLength(1);
+      expect(answers[0]!.body).toMatchObject({ response_type: "ephemeral" });
+      expect(JSON.stringify(answers[0]!.body)).toContain("interrupted");
+    } finally {
+      await stack.stop();
+    }
+  });
 });

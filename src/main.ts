@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { type AccessPolicy, AccessPolicyError, loadAccessPolicy, OPEN_POLICY } from "./access/policy.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { createLogger, type Logger } from "./log.js";
+import { createLogger, type Logger, redactKey } from "./log.js";
 import { type RunningSlackApp, startSlackApp } from "./slack/app.js";
 import { slackMode, slackSetupChecklist } from "./slack/setup-check.js";
 import { createSourceDeploy, type SourceDeploySource } from "./sourcedeploy/index.js";
@@ -44,10 +44,16 @@ function exit(message: string): never {
   process.exit(1);
 }
 
+/** Scrubbed from every log line. The access key is no secret, but is only ever logged redacted (redactKey). */
 function secretsOf(config: Config): string[] {
-  return [config.slack.botToken, config.slack.appToken, config.slack.signingSecret, config.sourceDeploy.credentials?.secretKey].filter(
-    (s): s is string => s !== undefined,
-  );
+  const { slack, sourceDeploy } = config;
+  return [
+    slack.botToken,
+    slack.appToken,
+    slack.signingSecret,
+    sourceDeploy.credentials?.secretKey,
+    sourceDeploy.credentials?.accessKey,
+  ].filter((s): s is string => s !== undefined);
 }
 
 /**
@@ -104,6 +110,7 @@ async function main(): Promise<void> {
       locale: config.locale,
       timeZone: config.timeZone,
       sourceDeploy: source.demo ? "demo data" : config.sourceDeploy.apiUrl,
+      ...(config.sourceDeploy.credentials ? { accessKey: redactKey(config.sourceDeploy.credentials.accessKey) } : {}),
     },
     `deploy-history started in ${running.mode === "socket" ? "Socket Mode" : "HTTP mode"} on port ${running.port}${source.demo ? " with demo data (no NCP keys)" : ""}`,
   );

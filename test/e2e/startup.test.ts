@@ -102,6 +102,20 @@ describe("demo mode (no NCP keys)", () => {
   });
 });
 
+describe("the NCP access key in logs", () => {
+  it("issue 10: the start-up line names the access key only redacted, and no line holds the whole key", async () => {
+    const { startStack } = await import("./harness.js");
+    const stack = await startStack();
+    try {
+      const start = await stack.app.waitForLog((l) => typeof l.msg === "string" && l.msg.startsWith("deploy-history started"));
+      expect(start).toMatchObject({ accessKey: `${TEST_ACCESS_KEY.slice(0, 4)}…` });
+      expect(stack.app.logs.filter((line) => line.includes(TEST_ACCESS_KEY))).toEqual([]);
+    } finally {
+      await stack.stop();
+    }
+  });
+});
+
 describe("graceful shutdown", () => {
   it("finishes an answer in flight when SIGTERM arrives, then exits 0", async () => {
     const { startStack } = await import("./harness.js");

@@ -10,7 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack-fake.js";
 import { type FakeSocketMode, startFakeSocketMode } from "../fakes/socket-mode-fake.js";
 import { waitUntil } from "../support/wait.js";
-import { JSON_TYPE, type RunningApp, type Stack, startApp, startStack, TEST_APP_TOKEN, TEST_BOT_TOKEN } from "./harness.js";
+import {
+  JSON_TYPE,
+  type RunningApp,
+  type Stack,
+  slashCommandBody,
+  startApp,
+  startStack,
+  TEST_APP_TOKEN,
+  TEST_BOT_TOKEN,
+} from "./harness.js";
 
 const MIB = 1024 * 1024;
 /** The documented limit (src/slack/http-server.ts): Slack's payloads are a few kilobytes. */
@@ -175,6 +184,11 @@ describe("finding 5: slow clients are cut off at HTTP_REQUEST_TIMEOUT_MS (HTTP m
 
   it("finding 5: still serves /healthz and signed requests with the short timeout", async () => {
     expect((await stack.app.get("/healthz")).status).toBe(200);
+    const ack = await stack.app.handled(() =>
+      stack.app.postSigned(slashCommandBody({ text: "help", responseUrl: stack.slack.responseUrl("short-timeout") })),
+    );
+    expect(ack.status).toBe(200);
+    await stack.slack.waitFor((c) => c.method === "response_url" && c.id === "short-timeout");
   });
 });
 

@@ -49,6 +49,8 @@ export interface Config {
     maxWatchesPerChannel: number;
   };
   historyLinkPatterns: RegExp[];
+  /** Limits of the HTTP server (Slack's requests in HTTP mode, /healthz in both modes) against slow or greedy clients. */
+  http: { requestTimeoutMs: number; maxConnections: number };
   /** Path of the ACCESS_POLICY file (YAML or JSON); undefined = the installing workspace sees everything. */
   accessPolicyPath?: string;
   /** Post deployment data (unfurls, mention replies) in channels shared with other organisations (they would see it). */
@@ -73,11 +75,25 @@ export class ConfigError extends Error {
 /** Unset and empty (or blank) mean the same: not configured. */
 const optionalText = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().optional());
 
+/** An API base: the app appends paths to it, so user:password@, a query or a fragment would break every call. */
 const httpUrl = (what: string) =>
-  z.url({ protocol: /^https?$/, error: `must be an http(s) URL (${what})` }).transform((u) => u.replace(/\/+$/, ""));
+  z
+    .url({ protocol: /^https?$/, error: `must be an http(s) URL (${what})` })
+    .refine(isPlainBaseUrl, "must be an http(s) URL without user:password@, query (?…) or fragment (#…)")
+    .transform((u) => u.replace(/\/+$/, ""));
 
 const optionalUrl = (what: string) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), httpUrl(what).optional());
+
+/** NCP keys are sent (access key) or signed with (secret key) as printable ASCII; a space means a bad copy. */
+const HEADER_SAFE_PROBLEM = "must be printable characters without spaces (copy the key again)";
+const isHeaderSafe = (v: string | undefined) => v === undefined || /^[\x21-\x7e]+$/.test(v);
+
+function isPlainBaseUrl(value: string): boolean {
+  if (!URL.canParse(value)) return true; // reported as "must be an http(s) URL"
+  const url = new URL(value);
+  return url.username === "" && url.password === "" && url.search === "" && url.hash === "" && !/[?#]/.test(value);
+}
 
 const positiveInt = (fallback: number, max: number) =>
   z.preprocess(
@@ -96,8 +112,8 @@ const envSchema = z.object({
   SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith("xapp-"), "must be an app-level token starting with xapp-"),
   SLACK_API_URL: optionalUrl("Slack Web API base, e.g. https://slack.com/api"),
   PORT: positiveInt(3000, 65535),
-  NCP_ACCESS_KEY: optionalText,
-  NCP_SECRET_KEY: optionalText,
+  NCP_ACCESS_KEY: optionalText.refine(isHeaderSafe, HEADER_SAFE_PROBLEM),
+  NCP_SECRET_KEY: optionalText.refine(isHeaderSafe, HEADER_SAFE_PROBLEM),
   SOURCEDEPLOY_API_URL: z.preprocess(
     (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? DEFAULT_SOURCEDEPLOY_API_URL : v),
     httpUrl("SourceDeploy API base including /api/v1"),
@@ -122,6 +138,10 @@ const envSchema = z.object({
   WATCH_MAX: positiveInt(500, 100_000),
   WATCH_MAX_PER_USER: positiveInt(20, 100_000),
   WATCH_MAX_PER_CHANNEL: positiveInt(50, 100_000),
+  // HTTP server limits (issue 10, finding 5): headers, the whole request and an idle socket each get
+  // HTTP_REQUEST_TIMEOUT_MS; more than HTTP_MAX_CONNECTIONS connections at once are refused.
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt(10_000, 300_000).refine((v) => v >= 1000, "must be at least 1000"),
+  HTTP_MAX_CONNECTIONS: positiveInt(128, 100_000),
   ACCESS_POLICY: optionalText,
   UNFURL_EXTERNAL_CHANNELS: z.preprocess(
     (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? "false" : String(v).trim().toLowerCase()),
@@ -244,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxWatchesPerChannel: e.WATCH_MAX_PER_CHANNEL,
     },
     historyLinkPatterns: links.patterns,
+    http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, maxConnections: e.HTTP_MAX_CONNECTIONS },
     accessPolicyPath: e.ACCESS_POLICY,
     unfurlExternalChannels: e.UNFURL_EXTERNAL_CHANNELS,
     locale: e.LOCALE,

@@ -111,5 +111,13 @@ function textOf(value: unknown): string {
   }
 }
 
+/**
+ * How the NCP access key appears in logs: its first 4 characters, enough for an operator to tell
+ * which key is in use. A short value (not a real key) shows nothing.
+ */
+export function redactKey(value: string): string {
+  return value.length >= 12 ? `${value.slice(0, 4)}…` : "…";
+}
+
 /** A logger that drops everything: for unit tests and the CLI. */
 export const silentLogger: Logger = pino({ level: "silent" });

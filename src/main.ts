@@ -1,11 +1,12 @@
 /**
  * Process entry (`npm start`): config → SourceDeploy source → Slack app; graceful shutdown on
- * SIGTERM / SIGINT. Configuration problems print a readable message and exit 1, never a stack trace.
+ * SIGTERM / SIGINT. Configuration problems print a readable message and exit 1, never a stack trace;
+ * so does any other failure before the app has started (never exit 0 after an unhandled rejection).
  */
 import { existsSync } from "node:fs";
 import { type AccessPolicy, AccessPolicyError, loadAccessPolicy, OPEN_POLICY } from "./access/policy.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { createLogger, type Logger } from "./log.js";
+import { createLogger, type Logger, redactKey } from "./log.js";
 import { type RunningSlackApp, startSlackApp } from "./slack/app.js";
 import { slackMode, slackSetupChecklist } from "./slack/setup-check.js";
 import { createSourceDeploy, type SourceDeploySource } from "./sourcedeploy/index.js";
@@ -43,23 +44,34 @@ function exit(message: string): never {
   process.exit(1);
 }
 
+/** Scrubbed from every log line. The access key is no secret, but is only ever logged redacted (redactKey). */
 function secretsOf(config: Config): string[] {
-  return [config.slack.botToken, config.slack.appToken, config.slack.signingSecret, config.sourceDeploy.credentials?.secretKey].filter(
-    (s): s is string => s !== undefined,
-  );
+  const { slack, sourceDeploy } = config;
+  return [
+    slack.botToken,
+    slack.appToken,
+    slack.signingSecret,
+    sourceDeploy.credentials?.secretKey,
+    sourceDeploy.credentials?.accessKey,
+  ].filter((s): s is string => s !== undefined);
 }
 
+/**
+ * Within the grace, in-flight requests finish or are told they were interrupted (RunningSlackApp.stop),
+ * then the SourceDeploy pool gets what is left of the grace before its calls are cut off.
+ */
 function onShutdown(running: RunningSlackApp, source: SourceDeploySource, logger: Logger): void {
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
+    const deadline = performance.now() + SHUTDOWN_GRACE_MS;
     const force = setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS * 2);
     force.unref();
     void running
       .stop(SHUTDOWN_GRACE_MS)
-      .then(() => source.close())
+      .then(() => source.close(Math.max(0, deadline - performance.now())))
       .finally(() => {
         logger.info("stopped");
         logger.flush();
@@ -70,11 +82,18 @@ function onShutdown(running: RunningSlackApp, source: SourceDeploySource, logger
   process.on("SIGINT", shutdown);
 }
 
+let started = false;
+
 async function main(): Promise<void> {
   const config = configOrExit();
   const policy = await policyOrExit(config);
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
+  process.on("unhandledRejection", (reason) => {
+    logger.error({ err: reason }, "unhandled rejection");
+    if (started) return;
+    logger.flush();
+    exit("deploy-history could not start: an unexpected error (see the log line above)");
+  });
   const source = createSourceDeploy(config, logger);
   let running: RunningSlackApp;
   try {
@@ -91,6 +110,7 @@ async function main(): Promise<void> {
       locale: config.locale,
       timeZone: config.timeZone,
       sourceDeploy: source.demo ? "demo data" : config.sourceDeploy.apiUrl,
+      ...(config.sourceDeploy.credentials ? { accessKey: redactKey(config.sourceDeploy.credentials.accessKey) } : {}),
     },
     `deploy-history started in ${running.mode === "socket" ? "Socket Mode" : "HTTP mode"} on port ${running.port}${source.demo ? " with demo data (no NCP keys)" : ""}`,
   );
@@ -100,6 +120,11 @@ async function main(): Promise<void> {
     logger.flush();
     exit(`deploy-history could not start: ${error instanceof Error ? error.message : String(error)}`);
   });
+  started = true;
 }
 
-void main();
+main().catch((error: unknown) => {
+  // Errors with a message of their own are reported above; this is the one for the unexpected.
+  console.error(`deploy-history could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -269,3 +269,44 @@ describe("HISTORY_LINK_PATTERNS", () => {
     ]);
   });
 });
+
+describe("issue 10: values the app cannot use are refused at start-up, naming the variable", () => {
+  it.each([
+    ["NCP_SECRET_KEY", "secret with a space"],
+    ["NCP_SECRET_KEY", "secret\twith-a-tab"],
+    ["NCP_ACCESS_KEY", "access key"],
+  ])("finding 12: refuses %s with a space or control character, without printing it", (variable, value) => {
+    const error = configError({ NCP_ACCESS_KEY: "AKIDEXAMPLE", NCP_SECRET_KEY: "SECRETEXAMPLE", [variable]: value });
+    expect(error.problems).toEqual([{ variable, problem: expect.stringMatching(/printable characters without spaces/) }]);
+    expect(`${error.message}${JSON.stringify(error.problems)}`).not.toContain(value);
+  });
+
+  it.each([
+    ["SOURCEDEPLOY_API_URL", "https://user:pw@sourcedeploy.apigw.ntruss.com/api/v1"],
+    ["SOURCEDEPLOY_API_URL", "https://sourcedeploy.apigw.ntruss.com/api/v1?region=KR"],
+    ["SOURCEDEPLOY_API_URL", "https://sourcedeploy.apigw.ntruss.com/api/v1#top"],
+    ["SLACK_API_URL", "https://user:pw@slack.example/api"],
+    ["SLACK_API_URL", "https://slack.example/api?x=1"],
+  ])("finding 12: refuses %s=%j (credentials, query or fragment), without printing it", (variable, value) => {
+    const error = configError({ [variable]: value });
+    expect(error.problems).toEqual([
+      { variable, problem: expect.stringMatching(/without user:password@, query \(\?…\) or fragment \(#…\)/) },
+    ]);
+    expect(error.message).not.toContain("pw@");
+  });
+
+  it("finding 5: HTTP limits default to a 10 s request timeout and 128 connections, and are configurable", () => {
+    expect(loadConfig({}).http).toEqual({ requestTimeoutMs: 10_000, maxConnections: 128 });
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: "1000", HTTP_MAX_CONNECTIONS: "3" }).http).toEqual({
+      requestTimeoutMs: 1000,
+      maxConnections: 3,
+    });
+    expect(configError({ HTTP_REQUEST_TIMEOUT_MS: "999" }).problems).toEqual([
+      { variable: "HTTP_REQUEST_TIMEOUT_MS", problem: "must be at least 1000" },
+    ]);
+    expect(variables(configError({ HTTP_REQUEST_TIMEOUT_MS: "300001", HTTP_MAX_CONNECTIONS: "0" })).sort()).toEqual([
+      "HTTP_MAX_CONNECTIONS",
+      "HTTP_REQUEST_TIMEOUT_MS",
+    ]);
+  });
+});

@@ -1,6 +1,6 @@
 import { webApi } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
-import { createLogger, describeError } from "../src/log.js";
+import { createLogger, describeError, redactKey } from "../src/log.js";
 import { boltLogger } from "../src/slack/bolt-logger.js";
 import { ResponseUrlError } from "../src/slack/response-url.js";
 import { SourceDeployError } from "../src/sourcedeploy/errors.js";
@@ -139,5 +139,13 @@ describe("the logger's err field", () => {
       msg: "An unhandled error occurred",
       err: { slackError: "invalid_auth" },
     });
+  });
+});
+
+describe("redactKey", () => {
+  it("issue 10: shows an access key only by its first 4 characters, and nothing of a short value", () => {
+    expect(redactKey("ncp_iam_BPAMKR1234567890")).toBe("ncp_…");
+    expect(redactKey("AKTESTACCESS")).toBe("AKTE…");
+    expect(redactKey("AK-SHORT")).toBe("…");
   });
 });

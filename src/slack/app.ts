@@ -2,16 +2,22 @@
  * The Bolt app: Socket Mode when SLACK_APP_TOKEN is set, HTTP mode otherwise (`POST /slack/events`
  * for commands, events and interactivity, `GET /healthz`). Listeners live in listeners/ and stay
  * thin; everything they need comes from the ListenerContext.
+ *
+ * The HTTP server is ours, not Bolt's (http-server.ts: body, time and connection limits); in HTTP mode
+ * it hands `POST /slack/events` to Bolt's HTTPReceiver, which checks signatures and dispatches.
  */
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { App, type CustomRoute, webApi } from "@slack/bolt";
+import { App, HTTPReceiver, webApi } from "@slack/bolt";
 import { LRUCache } from "lru-cache";
 import type { AccessPolicy } from "../access/policy.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { SourceDeploySource } from "../sourcedeploy/index.js";
+import { interruptible } from "../sourcedeploy/interruptible.js";
 import { boltLogger } from "./bolt-logger.js";
 import { createListenerContext } from "./context.js";
+import { createLimitedServer, listen, MAX_BODY_BYTES, stopListening } from "./http-server.js";
 import { dropReplayedInteractions } from "./interaction-replays.js";
 import { registerListeners } from "./listeners/index.js";
 import { slackErrorCode } from "./safely.js";
@@ -23,9 +29,17 @@ export interface RunningSlackApp {
   port: number;
   /** Resolves once Slack has accepted the bot token (auth.test); rejects with a readable reason. */
   ready: Promise<void>;
-  /** Stops accepting requests, waits for in-flight work up to `graceMs`, then closes. */
+  /**
+   * Stops accepting requests and lets in-flight work finish; work still waiting for SourceDeploy
+   * near the end of `graceMs` is interrupted (its user is told to try again). Resolves within `graceMs`.
+   */
   stop(graceMs: number): Promise<void>;
 }
+
+const HEALTH_PATH = "/healthz";
+const EVENTS_PATH = "/slack/events";
+/** The part of the shutdown grace kept for interrupted work to send its "interrupted" answer. */
+const INTERRUPT_RESERVE_MS = 2_000;
 
 export async function startSlackApp(
   config: Config,
@@ -38,46 +52,53 @@ export async function startSlackApp(
   const startedAt = Date.now();
   // auth.test runs while the app starts listening; access checks wait for it, start-up does not.
   const installingTeam = installingWorkspace(config);
-  const ctx = createListenerContext({ config, api: source.api, demo: source.demo, policy, installingTeam, logger });
+  // Aborted when the shutdown grace runs short: every SourceDeploy call a listener still waits for ends at once.
+  const interrupt = new AbortController();
+  const api = interruptible(source.api, interrupt.signal);
+  const ctx = createListenerContext({ config, api, demo: source.demo, policy, installingTeam, logger });
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
-  const health: CustomRoute = {
-    path: "/healthz",
-    method: ["GET"],
-    handler: (_req, res) => {
-      const status = async () => {
-        const { rss, heapUsed } = process.memoryUsage();
-        return {
-          status: "ok",
-          mode,
-          demo: source.demo,
-          inFlight: inFlight.size,
-          uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-          rssBytes: rss,
-          heapUsedBytes: heapUsed,
-          eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e4) / 100,
-          live: await ctx.live.stats(),
-          historyCache: source.cacheStats(),
-        };
+  const health = (_req: IncomingMessage, res: ServerResponse) => {
+    const status = async () => {
+      const { rss, heapUsed } = process.memoryUsage();
+      return {
+        status: "ok",
+        mode,
+        demo: source.demo,
+        inFlight: inFlight.size,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        rssBytes: rss,
+        heapUsedBytes: heapUsed,
+        eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e4) / 100,
+        live: await ctx.live.stats(),
+        historyCache: source.cacheStats(),
       };
-      status().then(
-        (body) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body)),
-        () => res.writeHead(500, { "content-type": "application/json" }).end('{"status":"error"}'),
-      );
-    },
+    };
+    status().then(
+      (body) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body)),
+      () => res.writeHead(500, { "content-type": "application/json" }).end('{"status":"error"}'),
+    );
   };
   const port = config.slack.port;
+  const bolt = boltLogger(logger);
+  const receiver =
+    mode === "http"
+      ? new HTTPReceiver({
+          signingSecret: config.slack.signingSecret ?? "",
+          endpoints: EVENTS_PATH,
+          logger: bolt,
+          bodyLimit: MAX_BODY_BYTES,
+        })
+      : undefined;
   const app = new App({
     token: config.slack.botToken,
-    logger: boltLogger(logger),
+    logger: bolt,
     clientOptions: { slackApiUrl: slackApiUrl(config) },
-    customRoutes: [health],
     // No listener reads conversation state; Bolt's store would run on every request.
     convoStore: false,
-    ...(mode === "socket"
-      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port } }
-      : { signingSecret: config.slack.signingSecret, endpoints: "/slack/events" }),
+    ...(receiver ? { receiver } : { socketMode: true, appToken: config.slack.appToken }),
   });
+  const server = createLimitedServer(config.http, routes(health, receiver?.requestListener), logger);
 
   app.use(async ({ body, next }) => {
     const work = next();
@@ -98,7 +119,15 @@ export async function startSlackApp(
 
   registerListeners(app, ctx);
 
-  await startReceiver(app, mode, port);
+  await listen(server, port);
+  if (mode === "socket") {
+    try {
+      await connectSocketMode(app);
+    } catch (error) {
+      server.close();
+      throw error;
+    }
+  }
 
   const ready = installingTeam.then((team) => {
     logger.info(
@@ -116,21 +145,43 @@ export async function startSlackApp(
     port,
     ready,
     async stop(graceMs) {
-      await withTimeout(app.stop(), graceMs).catch((error: unknown) => logger.warn({ err: error }, "stopping the receiver failed"));
-      await withTimeout(Promise.allSettled([...inFlight]), graceMs);
-      await withTimeout(ctx.live.close(), graceMs);
+      const deadline = performance.now() + graceMs;
+      const left = () => Math.max(0, deadline - performance.now());
+      const closed = stopListening(server);
+      if (mode === "socket") {
+        await withTimeout(app.stop(), left()).catch((error: unknown) =>
+          logger.warn({ err: error }, "closing the Socket Mode connection failed"),
+        );
+      }
+      await withTimeout(Promise.allSettled([...inFlight]), left() - Math.min(INTERRUPT_RESERVE_MS, graceMs / 2));
+      if (inFlight.size > 0) logger.info({ inFlight: inFlight.size }, "interrupting requests still in flight at shutdown");
+      interrupt.abort();
+      await withTimeout(Promise.allSettled([...inFlight]), left());
+      await withTimeout(ctx.live.close(), left());
+      server.closeAllConnections();
+      await withTimeout(closed, left());
       loopDelay.disable();
     },
   };
 }
 
-/** In Socket Mode, start() opens the connection with SLACK_APP_TOKEN: say so when Slack rejects it. */
-async function startReceiver(app: App, mode: SlackMode, port: number): Promise<void> {
+/** `/healthz` for anyone; in HTTP mode `POST /slack/events` for Bolt (which verifies Slack's signature); 404 otherwise. */
+function routes(health: RequestListener, slackEvents: RequestListener | undefined): RequestListener {
+  return (req, res) => {
+    const path = (req.url ?? "").split("?")[0];
+    if (path === HEALTH_PATH && req.method === "GET") health(req, res);
+    else if (slackEvents && path === EVENTS_PATH && req.method === "POST") slackEvents(req, res);
+    else res.writeHead(404, { "content-length": "0" }).end();
+  };
+}
+
+/** Opens the Socket Mode connection with SLACK_APP_TOKEN: say so when Slack rejects it. */
+async function connectSocketMode(app: App): Promise<void> {
   try {
-    await app.start(port);
+    await app.start();
   } catch (error) {
     const code = slackErrorCode(error);
-    if (mode !== "socket" || code === undefined) throw error;
+    if (code === undefined) throw error;
     const reason = `Slack rejected SLACK_APP_TOKEN (${code}); generate an app-level token with connections:write again (Basic Information → App-Level Tokens)`;
     throw new Error(reason, { cause: error });
   }

@@ -151,9 +151,22 @@ export class SourceDeployClient implements SourceDeployApi {
     });
   }
 
-  /** Closes idle keep-alive connections; waits for calls in flight (each has a deadline). */
-  async close(): Promise<void> {
-    if (!this.pool.closed && !this.pool.destroyed) await this.pool.close();
+  /**
+   * Closes idle keep-alive connections and waits for calls in flight (each has a deadline), but no
+   * longer than `graceMs` when given: then the calls still in flight are cut off (they fail).
+   */
+  async close(graceMs?: number): Promise<void> {
+    if (this.pool.closed || this.pool.destroyed) return;
+    if (graceMs === undefined) return this.pool.close();
+    // Settles either way: destroying the pool may end the close with an error nobody needs.
+    const closing = this.pool.close().then(
+      () => "closed" as const,
+      () => "closed" as const,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<"grace over">((resolve) => (timer = setTimeout(() => resolve("grace over"), graceMs)));
+    const outcome = await Promise.race([closing, graceOver]).finally(() => clearTimeout(timer));
+    if (outcome === "grace over") await this.pool.destroy();
   }
 
   private async run<T>(operation: Operation, options: CallOptions | undefined, build: () => Omit<CallSpec<T>, "operation">): Promise<T> {

@@ -11,7 +11,8 @@ export interface SourceDeploySource {
   demo: boolean;
   /** Hits, misses and shared calls of the cache of finished histories (reported on /healthz). */
   cacheStats(): CacheStats;
-  close(): Promise<void>;
+  /** Closes the HTTP pool; with `graceMs`, calls still in flight after that long are cut off. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Terminal histories are cached and concurrent fetches of one history share a call, for both sources. */
@@ -30,5 +31,5 @@ export function createSourceDeploy(config: Config, logger: Logger): SourceDeploy
     logger: logger.child({ component: "sourcedeploy" }),
   });
   const cache = new CachingSourceDeploy(client, config.historyCache);
-  return { api: cache, demo: false, cacheStats: () => cache.stats(), close: () => client.close() };
+  return { api: cache, demo: false, cacheStats: () => cache.stats(), close: (graceMs) => client.close(graceMs) };
 }

@@ -410,6 +410,7 @@ describe("the secrets scan every e2e stack runs when it stops", () => {
       "TEST_BOT_TOKEN",
       "TEST_SIGNING_SECRET",
       "TEST_APP_TOKEN",
+      "TEST_ACCESS_KEY",
       "SLACK_BOT_TOKEN",
     ]);
     expect(findLeaks(logTexts(["says xoxb-custom-token-42", "s s s"]), secretsOf(env)).map((l) => l.secret)).toEqual(["SLACK_BOT_TOKEN"]);

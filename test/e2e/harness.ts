@@ -320,7 +320,8 @@ export interface StartAppOptions {
 }
 
 const STARTUP_TIMEOUT_MS = 15_000;
-const KILL_AFTER_MS = 5_000;
+/** Longer than the app's own shutdown (5 s grace, 10 s backstop), so a test sees how the app exits, not this kill. */
+const KILL_AFTER_MS = 15_000;
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();

@@ -6,6 +6,7 @@
  *   and WebClient puts call options into the form body);
  * - the SourceDeploy signature, access-key and timestamp headers (derived from, never equal to, the
  *   secret key).
+ * The NCP access key is no secret, but it is logged only redacted (issue 10), so it is scanned too.
  * Everything else, including response_url headers, is scanned.
  */
 import type { RecordedCall } from "../fakes/slack-fake.js";
@@ -44,6 +45,7 @@ const TEST_SECRETS: readonly Secret[] = [
   { name: "TEST_BOT_TOKEN", value: TEST_BOT_TOKEN },
   { name: "TEST_SIGNING_SECRET", value: TEST_SIGNING_SECRET },
   { name: "TEST_APP_TOKEN", value: TEST_APP_TOKEN },
+  { name: "TEST_ACCESS_KEY", value: TEST_ACCESS_KEY },
 ];
 const SIGNATURE_HEADERS = new Set(["x-ncp-apigw-signature-v2", "x-ncp-iam-access-key", "x-ncp-apigw-timestamp"]);
 

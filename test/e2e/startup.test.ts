@@ -11,7 +11,9 @@ import {
   type RunningApp,
   slashCommandBody,
   startApp,
+  TEST_ACCESS_KEY,
   TEST_BOT_TOKEN,
+  TEST_SECRET_KEY,
   TEST_SIGNING_SECRET,
 } from "./harness.js";
 
@@ -33,6 +35,19 @@ describe("start-up without Slack tokens", () => {
     expect(result.stderr).toContain("manifest.yml");
     expect(result.stderr).toContain("SLACK_APP_TOKEN");
     expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+
+  it.each([
+    ["NCP_SECRET_KEY", "ncp secret with a space"],
+    ["SOURCEDEPLOY_API_URL", "http://user:pw@127.0.0.1:9/api/v1"],
+    ["SOURCEDEPLOY_API_URL", "http://127.0.0.1:9/api/v1?x=1"],
+  ])("finding 12: a bad %s exits 1 naming it, never 0 after an unhandled rejection", (variable, value) => {
+    const env = { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, NCP_ACCESS_KEY: TEST_ACCESS_KEY };
+    const result = runMain({ ...env, NCP_SECRET_KEY: TEST_SECRET_KEY, [variable]: value });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(variable);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(value);
+    expect(`${result.stdout}${result.stderr}`).not.toContain("unhandled rejection");
   });
 
   it("names every bad variable and never prints a secret's value", () => {
@@ -87,6 +102,20 @@ describe("demo mode (no NCP keys)", () => {
   });
 });
 
+describe("the NCP access key in logs", () => {
+  it("issue 10: the start-up line names the access key only redacted, and no line holds the whole key", async () => {
+    const { startStack } = await import("./harness.js");
+    const stack = await startStack();
+    try {
+      const start = await stack.app.waitForLog((l) => typeof l.msg === "string" && l.msg.startsWith("deploy-history started"));
+      expect(start).toMatchObject({ accessKey: `${TEST_ACCESS_KEY.slice(0, 4)}…` });
+      expect(stack.app.logs.filter((line) => line.includes(TEST_ACCESS_KEY))).toEqual([]);
+    } finally {
+      await stack.stop();
+    }
+  });
+});
+
 describe("graceful shutdown", () => {
   it("finishes an answer in flight when SIGTERM arrives, then exits 0", async () => {
     const { startStack } = await import("./harness.js");
@@ -99,6 +128,28 @@ describe("graceful shutdown", () => {
       const exit = await stack.app.stop("SIGTERM");
       expect(exit).toEqual({ code: 0, signal: null });
       expect(stack.slack.calls("response_url").filter((c) => c.id === "inflight")).toHaveLength(1);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it("finding 13: answers a command whose upstream stalls with 'interrupted' on SIGTERM, then exits 0", async () => {
+    const { startStack } = await import("./harness.js");
+    // The client's deadline is longer than the grace, so only the shutdown can end the answer.
+    const stack = await startStack({ env: { SOURCEDEPLOY_TIMEOUT_MS: "60000" } });
+    try {
+      stack.sourceDeploy.setFault({ kind: "delay", ms: 60_000 });
+      const res = await stack.app.postSigned(slashCommandBody({ text: "41027 903344", responseUrl: stack.slack.responseUrl("stalled") }));
+      expect(res.status).toBe(200);
+      await waitUntil(() => stack.sourceDeploy.requests.length > 0, "the answer's upstream request (stalled) to be in flight");
+      const signalled = Date.now();
+      const exit = await stack.app.stop("SIGTERM");
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(Date.now() - signalled).toBeLessThan(15_000);
+      const answers = stack.slack.calls("response_url").filter((c) => c.id === "stalled");
+      expect(answers).toHaveLength(1);
+      expect(answers[0]!.body).toMatchObject({ response_type: "ephemeral" });
+      expect(JSON.stringify(answers[0]!.body)).toContain("interrupted");
     } finally {
       await stack.stop();
     }

@@ -100,10 +100,13 @@ describe("renderError", () => {
     }
   });
 
-  it("says neutrally that a cancelled request was cancelled, in both locales", () => {
+  it("finding 13: says a request cut off by a restart was interrupted and asks to try again, in both locales", () => {
+    // The only cancelled call a user ever hears about is one the shutdown interrupted.
     const error = new SourceDeployError("aborted", "The SourceDeploy request for history 1/2 was cancelled");
-    expect(visible(renderError(error, options()))).toContain("The request was cancelled.");
-    expect(visible(renderError(error, options({ locale: "ko" })))).toContain("요청이 취소되었습니다.");
+    expect(visible(renderError(error, options()))).toContain("The app is restarting and your request was interrupted; please try again.");
+    expect(visible(renderError(error, options({ locale: "ko" })))).toContain(
+      "앱이 다시 시작되는 중이라 요청이 중단되었습니다. 다시 시도하세요.",
+    );
   });
 
   it("never shows an unknown error's message or stack", () => {

@@ -484,3 +484,16 @@ describe("retry timing helpers", () => {
     expect(backoffDelay(2, 100, 1000, () => 0)).toBe(0);
   });
 });
+
+describe("SourceDeployClient close", () => {
+  it("finding 13: close(graceMs) cuts off a call still in flight once the grace is over", async () => {
+    const { client, fake } = await setup({ timeoutMs: 60_000 });
+    fake.setFault({ kind: "delay", ms: 60_000 });
+    const call = track(client.getHistory("41027", "903344"));
+    await requestsArrived(fake, 1);
+    await client.close(50);
+    const error = await failure(call.promise);
+    expect(error.code).toBe("unavailable");
+    expect(fake.requests).toHaveLength(1);
+  });
+});

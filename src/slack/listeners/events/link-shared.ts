@@ -32,12 +32,15 @@ export type LinkSharedArgs = AllMiddlewareArgs & SlackEventMiddlewareArgs<"link_
 
 export function linkShared(ctx: ListenerContext): (args: LinkSharedArgs) => Promise<void> {
   return async ({ event, body, client }) => {
-    const links = historyLinks(
+    const shared = historyLinks(
       event.links.map((l) => l.url),
       ctx.linkOptions,
     );
-    if (links.length === 0) return;
+    if (shared.length === 0) return;
     const where = { channel: event.channel, user: event.user, source: event.source };
+    const links = firstHistories(shared, MAX_UNFURLS_PER_EVENT);
+    if (links.length < shared.length)
+      ctx.logger.info({ ...where, links: shared.length, kept: links.length }, "unfurling only the first history links");
     // People of the other organisation in a Slack Connect channel would see every unfurl.
     if (body.is_ext_shared_channel === true && !ctx.unfurlExternalChannels) {
       ctx.logger.info(where, "not unfurling in an externally shared channel (UNFURL_EXTERNAL_CHANNELS=false)");
@@ -63,6 +66,23 @@ export function linkShared(ctx: ListenerContext): (args: LinkSharedArgs) => Prom
       if (location) await ctx.live.follow(history, location, HINTS);
     }
   };
+}
+
+/**
+ * How many distinct histories one link_shared event unfurls: each costs SourceDeploy calls, and a
+ * message quoting dozens of links is not read link by link. A constant, not a setting: nobody
+ * needs more previews in one message, and it only bounds what one event can cost.
+ */
+export const MAX_UNFURLS_PER_EVENT = 5;
+
+/** The links that name one of the first `max` distinct histories (every URL of such a history stays, it costs no call). */
+export function firstHistories(links: readonly SharedLink[], max: number): SharedLink[] {
+  const kept = new Set<string>();
+  return links.filter(({ ref }) => {
+    const key = `${ref.projectId}/${ref.historyId}`;
+    if (!kept.has(key) && kept.size < max) kept.add(key);
+    return kept.has(key);
+  });
 }
 
 /** The distinct history links among the shared URLs. Slack HTML-escapes `&` in them; the exact URL stays the unfurl key. */

@@ -151,8 +151,35 @@ describe("CachingSourceDeploy", () => {
     await Promise.all(calls);
     expect(upstream.calls.sort()).toEqual(["list 1 10", "list 1 20", "projects ", "projects web"]);
     expect(cache.stats().shared).toBe(2);
-    await cache.listProjects({ name: "web" });
+    await cache.listHistories("1", { pageSize: 10 });
     expect(upstream.calls).toHaveLength(5);
+  });
+
+  it("finding 6: keeps each project list for projectListTtlMs, keyed by query, then asks upstream again", async () => {
+    let clock = 5000;
+    const upstream = new FakeUpstream();
+    const cache = new CachingSourceDeploy(upstream, { projectListTtlMs: 60_000, now: () => clock });
+    const first = await cache.listProjects({ name: "web" });
+    await cache.listProjects({ name: "api" });
+    clock = 64_999;
+    expect(await cache.listProjects({ name: "web" })).toBe(first);
+    await cache.listProjects({ name: "api" });
+    expect(upstream.calls).toEqual(["projects web", "projects api"]);
+    clock = 65_001;
+    await cache.listProjects({ name: "web" });
+    expect(upstream.calls).toEqual(["projects web", "projects api", "projects web"]);
+  });
+
+  it("does not keep a failed project list", async () => {
+    const upstream = new FakeUpstream();
+    const cache = new CachingSourceDeploy(upstream);
+    upstream.listProjects = async () => {
+      upstream.calls.push("projects failing");
+      throw new SourceDeployError("unavailable", "down");
+    };
+    await expect(cache.listProjects()).rejects.toMatchObject({ code: "unavailable" });
+    await expect(cache.listProjects()).rejects.toMatchObject({ code: "unavailable" });
+    expect(upstream.calls).toEqual(["projects failing", "projects failing"]);
   });
 
   it("lets one caller's abort end only that caller's wait", async () => {

@@ -1,5 +1,10 @@
-/** Issue 10, finding 6: one user must not be able to make the app hammer SourceDeploy. Links per link_shared event are bounded. */
-import { describe, expect, it } from "vitest";
+/**
+ * Issue 10, finding 6: one user must not be able to make the app hammer SourceDeploy. Links per
+ * link_shared event are bounded and project lists are cached for a short time.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { parseAccessPolicy } from "../../../src/access/policy.js";
+import { deployHistoryCommand } from "../../../src/slack/listeners/commands/deploy-history.js";
 import {
   firstHistories,
   historyLinks,
@@ -8,10 +13,11 @@ import {
 } from "../../../src/slack/listeners/events/link-shared.js";
 import type { FakeSourceDeploy } from "../../fakes/sourcedeploy-fake.js";
 import { readFixture } from "../../support/fixtures.js";
-import { type ListenerBed, linkShared, useListenerBed } from "./support.js";
+import { type ListenerBed, linkShared, slashCommand, USER, useListenerBed } from "./support.js";
 
 let bed: ListenerBed;
 useListenerBed((ready) => (bed = ready));
+afterEach(() => bed.sourceDeploy.setProjectList(readFixture("project-list.json")));
 
 const CONSOLE = "https://console.ncloud.com/sourcedeploy";
 
@@ -53,5 +59,21 @@ describe("finding 6: upstream calls are bounded per event and per user", () => {
     ];
     const kept = firstHistories(historyLinks(urls, options), 2);
     expect(kept.map((link) => link.url)).toEqual([urls[0], urls[1], urls[2], urls[4]]);
+  });
+  it("finding 6: name lookups within the project-list TTL reuse the cached list instead of walking its pages again", async () => {
+    // 1000 projects, none of them 41027: the access check by name walks every page it may.
+    const projects = Array.from({ length: 1000 }, (_, i) => ({ id: 50_000 + i, name: `svc-${i}` }));
+    bed.sourceDeploy.setProjectList({ projectList: projects });
+    const byName = parseAccessPolicy({ default: "deny", rules: [{ users: [USER], projects: ["shop-*"] }] });
+    const command = deployHistoryCommand(bed.context({ policy: byName }));
+    const upstream = upstreamFrom(bed.sourceDeploy);
+    const projectListCalls = () => upstream().filter((path) => path.includes("/project?")).length;
+
+    await command(slashCommand("41027 903344").args);
+    const firstLookup = projectListCalls();
+    expect(firstLookup).toBeGreaterThan(1);
+
+    for (let i = 0; i < 5; i++) await command(slashCommand("41027 903344").args);
+    expect(projectListCalls()).toBe(firstLookup);
   });
 });

@@ -88,8 +88,9 @@ export class CachingSourceDeploy implements SourceDeployApi {
       return cached;
     }
     const call = this.share(this.pendingHistories, key, () => {
+      const fetched = this.upstream.getHistory(projectId, historyId, upstreamOptions(options));
       this.counters.misses += 1;
-      return this.upstream.getHistory(projectId, historyId).then((history) => {
+      return fetched.then((history) => {
         if (isTerminalHistoryStatus(history.status)) this.histories.set(key, history);
         return history;
       });
@@ -99,7 +100,7 @@ export class CachingSourceDeploy implements SourceDeployApi {
 
   async listHistories(projectId: string, query?: PageQuery, options?: CallOptions): Promise<HistorySummary[]> {
     const key = JSON.stringify([projectId, query?.pageNo ?? null, query?.pageSize ?? null]);
-    const call = this.share(this.pendingLists, key, () => this.upstream.listHistories(projectId, query));
+    const call = this.share(this.pendingLists, key, () => this.upstream.listHistories(projectId, query, upstreamOptions(options)));
     return withCallerSignal(call, options?.signal, `histories of project ${projectId}`);
   }
 
@@ -108,7 +109,7 @@ export class CachingSourceDeploy implements SourceDeployApi {
     const cached = this.projectLists.get(key);
     if (cached) return cached;
     const call = this.share(this.pendingProjects, key, () =>
-      this.upstream.listProjects(query).then((projects) => {
+      this.upstream.listProjects(query, upstreamOptions(options)).then((projects) => {
         this.projectLists.set(key, projects);
         return projects;
       }),
@@ -123,7 +124,9 @@ export class CachingSourceDeploy implements SourceDeployApi {
   /**
    * Joins the call in flight for `key`, or starts one. The upstream call gets no caller signal: it
    * is shared, so one caller giving up must not fail the others (each caller's own signal still
-   * ends its own wait, see withCallerSignal); the upstream client has its own deadline.
+   * ends its own wait, see withCallerSignal); the upstream client has its own deadline. When
+   * `start` throws synchronously (the rate limiter refusing a caller over their budget), nothing
+   * is registered, so no other caller joins a call refused for someone else.
    */
   private share<T>(pending: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
     const existing = pending.get(key);
@@ -137,6 +140,11 @@ export class CachingSourceDeploy implements SourceDeployApi {
     pending.set(key, call);
     return call;
   }
+}
+
+/** What the upstream call carries: whom it is made for, never the caller's signal (see share). */
+function upstreamOptions(options: CallOptions | undefined): CallOptions | undefined {
+  return options?.onBehalfOf === undefined ? undefined : { onBehalfOf: options.onBehalfOf };
 }
 
 function historyKey(projectId: string, historyId: string): string {

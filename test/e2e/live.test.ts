@@ -89,9 +89,18 @@ async function advance(historyId: string, step: number): Promise<void> {
   await waitUntil(() => historyRequests(historyId).length > polled || loopEnded(), `the app to poll history ${historyId} at step ${step}`);
 }
 
+/** One test user shares dozens of histories here: their budget of SourceDeploy calls is not what these tests are about. */
+const ONE_USER_SHARES_EVERYTHING = { UPSTREAM_MAX_PER_USER_PER_MINUTE: "100000" };
+
 beforeAll(async () => {
   stack = await startStack({
-    env: { WATCH_INTERVAL_MS: "200", WATCH_MAX_INTERVAL_MS: "400", UPSTREAM_MAX_RPS: "50", SLACK_UPDATES_PER_MINUTE: "100000" },
+    env: {
+      ...ONE_USER_SHARES_EVERYTHING,
+      WATCH_INTERVAL_MS: "200",
+      WATCH_MAX_INTERVAL_MS: "400",
+      UPSTREAM_MAX_RPS: "50",
+      SLACK_UPDATES_PER_MINUTE: "100000",
+    },
   });
 });
 afterAll(async () => {

@@ -1,6 +1,7 @@
 /**
  * Issue 10, finding 6: one user must not be able to make the app hammer SourceDeploy. Links per
- * link_shared event are bounded and project lists are cached for a short time.
+ * link_shared event are bounded, project lists are cached for a short time, and every upstream
+ * call made for a user is charged to that user's budget (UPSTREAM_MAX_PER_USER_PER_MINUTE).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { parseAccessPolicy } from "../../../src/access/policy.js";
@@ -13,13 +14,14 @@ import {
 } from "../../../src/slack/listeners/events/link-shared.js";
 import type { FakeSourceDeploy } from "../../fakes/sourcedeploy-fake.js";
 import { readFixture } from "../../support/fixtures.js";
-import { type ListenerBed, linkShared, slashCommand, USER, useListenerBed } from "./support.js";
+import { type ListenerBed, linkShared, onlyPayload, slashCommand, USER, useListenerBed } from "./support.js";
 
 let bed: ListenerBed;
 useListenerBed((ready) => (bed = ready));
 afterEach(() => bed.sourceDeploy.setProjectList(readFixture("project-list.json")));
 
 const CONSOLE = "https://console.ncloud.com/sourcedeploy";
+const BOB = "U0BOB";
 
 /** Serves server-fail.json as 41027/<id> for each id. */
 function serveHistories(sourceDeploy: FakeSourceDeploy, ids: readonly string[]): void {
@@ -60,6 +62,43 @@ describe("finding 6: upstream calls are bounded per event and per user", () => {
     const kept = firstHistories(historyLinks(urls, options), 2);
     expect(kept.map((link) => link.url)).toEqual([urls[0], urls[1], urls[2], urls[4]]);
   });
+
+  it("finding 6: 20 commands by one user in a burst get 'slow down' beyond their budget, while another user still gets answers", async () => {
+    const ids = Array.from({ length: 21 }, (_, i) => String(920_000 + i));
+    serveHistories(bed.sourceDeploy, ids);
+    const ctx = bed.context({ env: { UPSTREAM_MAX_PER_USER_PER_MINUTE: "10" } });
+    const command = deployHistoryCommand(ctx);
+    const upstream = upstreamFrom(bed.sourceDeploy);
+
+    const burst = ids.slice(0, 20).map((id) => slashCommand(`41027 ${id}`));
+    await Promise.all(burst.map(({ args }) => command(args)));
+
+    const replies = burst.map(({ respond }) => onlyPayload(respond).text);
+    const slowedDown = replies.filter((text) => /slow down/i.test(text));
+    expect(slowedDown).toHaveLength(10);
+    replies.forEach((text, i) => expect(/slow down/i.test(text) || text.includes(ids[i]!)).toBe(true));
+    expect(upstream()).toHaveLength(10);
+
+    const bob = slashCommand(`41027 ${ids[20]}`, { userId: BOB });
+    await command(bob.args);
+    expect(onlyPayload(bob.respond).text).toContain(ids[20]);
+  });
+
+  it("finding 6: an unfurl over the user's budget shows nothing in the channel (no error there), and is logged", async () => {
+    const ctx = bed.context({ env: { UPSTREAM_MAX_PER_USER_PER_MINUTE: "1" } });
+    serveHistories(bed.sourceDeploy, ["930000", "930001"]);
+    const first = linkShared([`${CONSOLE}/project/41027/history/930000`]);
+    await linkSharedListener(ctx)(first.args);
+    expect(first.calls).toHaveLength(1);
+
+    const upstream = upstreamFrom(bed.sourceDeploy);
+    const second = linkShared([`${CONSOLE}/project/41027/history/930001`]);
+    await linkSharedListener(ctx)(second.args);
+    expect(second.calls).toHaveLength(0);
+    expect(upstream()).toEqual([]);
+    expect(bed.logs.some((l) => l.msg === "history link not unfurled" && (l.err as { code?: string })?.code === "slow_down")).toBe(true);
+  });
+
   it("finding 6: name lookups within the project-list TTL reuse the cached list instead of walking its pages again", async () => {
     // 1000 projects, none of them 41027: the access check by name walks every page it may.
     const projects = Array.from({ length: 1000 }, (_, i) => ({ id: 50_000 + i, name: `svc-${i}` }));

@@ -112,7 +112,7 @@ async function unfurlAll(
     [...distinct].map(async ([k, ref]) => {
       if (!(await mayView(ref.projectId, answer))) return;
       try {
-        fetched.set(k, await ctx.api.getHistory(ref.projectId, ref.historyId));
+        fetched.set(k, await answer.api.getHistory(ref.projectId, ref.historyId));
       } catch (error) {
         ctx.logger.warn({ ...where, ...ref, err: error }, "history link not unfurled");
       }

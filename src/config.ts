@@ -34,8 +34,10 @@ export interface Config {
     regionCode?: string;
     consoleUrlTemplate: string;
     timeoutMs: number;
-    /** Upstream calls per second made by live-progress polling. */
+    /** Upstream calls per second of the whole app (users and live polling take turns). */
     maxRequestsPerSecond: number;
+    /** Upstream calls one user may cause per minute; beyond it they are asked to slow down. */
+    maxCallsPerUserPerMinute: number;
   };
   /** Terminal histories never change: an LRU keeps them. */
   historyCache: { maxEntries: number; ttlMs: number };
@@ -129,6 +131,7 @@ const envSchema = z.object({
   HISTORY_LINK_PATTERNS: optionalText,
   SOURCEDEPLOY_TIMEOUT_MS: positiveInt(10_000, 120_000),
   UPSTREAM_MAX_RPS: positiveInt(5, 1000),
+  UPSTREAM_MAX_PER_USER_PER_MINUTE: positiveInt(30, 100_000),
   SLACK_UPDATES_PER_MINUTE: positiveInt(50, 100_000),
   HISTORY_CACHE_MAX: positiveInt(1000, 1_000_000),
   HISTORY_CACHE_TTL_MS: positiveInt(3_600_000, 7 * 24 * 3_600_000),
@@ -253,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       consoleUrlTemplate: e.SOURCEDEPLOY_CONSOLE_URL,
       timeoutMs: e.SOURCEDEPLOY_TIMEOUT_MS,
       maxRequestsPerSecond: e.UPSTREAM_MAX_RPS,
+      maxCallsPerUserPerMinute: e.UPSTREAM_MAX_PER_USER_PER_MINUTE,
     },
     historyCache: { maxEntries: e.HISTORY_CACHE_MAX, ttlMs: e.HISTORY_CACHE_TTL_MS },
     watch: {

@@ -31,6 +31,7 @@ describe("loadConfig: defaults", () => {
       consoleUrlTemplate: DEFAULT_CONSOLE_URL,
       timeoutMs: 10_000,
       maxRequestsPerSecond: 5,
+      maxCallsPerUserPerMinute: 30,
     });
     expect(config.historyCache).toEqual({ maxEntries: 1000, ttlMs: 3_600_000 });
     expect(config.watch).toEqual({
@@ -95,6 +96,7 @@ describe("loadConfig: defaults", () => {
       consoleUrlTemplate: "https://console.ncloud.com/sd/{projectId}/history/{historyId}",
       timeoutMs: 5000,
       maxRequestsPerSecond: 5,
+      maxCallsPerUserPerMinute: 30,
     });
     expect(config.locale).toBe("en");
     expect(config.timeZone).toBe("UTC");
@@ -125,6 +127,12 @@ describe("loadConfig: live progress and cache", () => {
     });
     expect(config.sourceDeploy.maxRequestsPerSecond).toBe(20);
     expect(config.historyCache).toEqual({ maxEntries: 10, ttlMs: 5000 });
+  });
+
+  it("finding 6: reads UPSTREAM_MAX_PER_USER_PER_MINUTE and names it when it is not a positive whole number", () => {
+    expect(loadConfig({ UPSTREAM_MAX_PER_USER_PER_MINUTE: "12" }).sourceDeploy.maxCallsPerUserPerMinute).toBe(12);
+    for (const bad of ["0", "-1", "2.5", "lots"])
+      expect(variables(configError({ UPSTREAM_MAX_PER_USER_PER_MINUTE: bad }))).toEqual(["UPSTREAM_MAX_PER_USER_PER_MINUTE"]);
   });
 
   it("rejects a max interval below the first interval, and non-numbers", () => {

@@ -111,7 +111,9 @@ export interface Catalogue {
   };
   error: {
     notFound: (what: { projectId?: string; historyId?: string }) => string;
-    byCode: Record<Exclude<SourceDeployErrorCode, "not_found">, string>;
+    byCode: Record<Exclude<SourceDeployErrorCode, "not_found" | "slow_down">, string>;
+    /** The asker spent their share of SourceDeploy calls; `seconds` until they may ask again. */
+    slowDown: (seconds: number) => string;
     generic: string;
   };
   projects: {
@@ -284,6 +286,8 @@ const en: Catalogue = {
       invalid_response: "SourceDeploy sent a response I couldn't read.",
       invalid_request: "That request can't be sent to SourceDeploy — check the project and history ids.",
     },
+    slowDown: (seconds) =>
+      `Slow down: you have made many SourceDeploy lookups in the last minute. Please try again in ${seconds} ${seconds === 1 ? "second" : "seconds"}.`,
     generic: "Sorry, something went wrong. Please try again.",
   },
   projects: {
@@ -456,6 +460,7 @@ const ko: Catalogue = {
       invalid_response: "SourceDeploy의 응답을 읽을 수 없습니다.",
       invalid_request: "SourceDeploy에 보낼 수 없는 요청입니다. 프로젝트와 배포 이력 ID를 확인하세요.",
     },
+    slowDown: (seconds) => `조회가 너무 잦습니다. 최근 1분 동안 SourceDeploy 조회를 많이 하셨습니다. ${seconds}초 후에 다시 시도하세요.`,
     generic: "죄송합니다. 문제가 발생했습니다. 다시 시도하세요.",
   },
   projects: {

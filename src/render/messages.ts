@@ -34,6 +34,7 @@ export function renderUsageError(input: string, reason: UsageErrorReason, option
 
 function errorText(error: unknown, c: Catalogue): string {
   if (!isSourceDeployError(error)) return c.error.generic;
+  if (error.code === "slow_down") return c.error.slowDown(Math.max(1, Math.ceil((error.details.retryAfterMs ?? 0) / 1000)));
   if (error.code !== "not_found") return c.error.byCode[error.code] ?? c.error.generic;
   const resource = error.details.resource ?? {};
   const id = (value: string | undefined) => (value === undefined || value === "" ? undefined : mrkdwn(value, 40));

@@ -16,9 +16,11 @@ import type { LinkOptions } from "../links.js";
 import type { Logger } from "../log.js";
 import type { RenderOptions } from "../render/index.js";
 import type { SourceDeployApi } from "../sourcedeploy/model.js";
+import { onBehalfOf } from "../sourcedeploy/rate-limit.js";
 import { createLiveUpdates, type LiveUpdates } from "./live.js";
 
 export interface ListenerContext {
+  /** The app's own SourceDeploy; a user's lookups go through `answer(access).api`, charged to them. */
   api: SourceDeployApi;
   logger: Logger;
   linkOptions: LinkOptions;
@@ -85,6 +87,17 @@ export function createListenerContext({ config, api, demo, policy, installingTea
     mayPostIn: (target) => mayPostIn(target, config.unfurlExternalChannels),
     render,
     access,
-    answer: (projectAccess, extra) => ({ api, logger, render: render(extra), access: projectAccess }),
+    // Every lookup for an asker is charged to their share of SourceDeploy (UPSTREAM_MAX_PER_USER_PER_MINUTE).
+    answer: (projectAccess, extra) => ({
+      api: onBehalfOf(api, callerKey(projectAccess.asker)),
+      logger,
+      render: render(extra),
+      access: projectAccess,
+    }),
   };
+}
+
+/** Whose share of SourceDeploy a lookup uses: one user of one workspace. */
+export function callerKey(asker: Asker): string {
+  return `${asker.teamId ?? "-"}/${asker.userId ?? "-"}`;
 }

@@ -4,7 +4,10 @@
  * - Terminal histories never change again, so they are kept in an LRU (bounded by count and TTL).
  * - Concurrent identical calls share one upstream call (in-flight map, entry removed when the call
  *   settles, so a failure is never cached).
- * - Non-terminal histories, lists and projects are never kept beyond that sharing.
+ * - Project lists are kept for a short time (default 60 s, LRU keyed by query): a name lookup, or
+ *   an access check that needs a project's name, may walk several pages, and a burst of commands
+ *   must not walk them again each time. A renamed or new project shows up within that time.
+ * - Non-terminal histories and history lists are never kept beyond that sharing.
  *
  * Returned objects may be shared between callers: treat them as immutable (the model is read-only
  * data; renderers are pure functions of it).
@@ -27,6 +30,8 @@ export interface CacheOptions {
   maxEntries?: number;
   /** How long a terminal history stays cached. Default 1 hour. */
   ttlMs?: number;
+  /** How long a project list stays cached. Default 60 s. */
+  projectListTtlMs?: number;
   /** Clock for TTL tracking (tests); default `performance.now`. */
   now?: () => number;
 }
@@ -42,10 +47,14 @@ export interface CacheStats {
 
 export const DEFAULT_CACHE_MAX_ENTRIES = 1000;
 export const DEFAULT_CACHE_TTL_MS = 60 * 60 * 1000;
+export const DEFAULT_PROJECT_LIST_TTL_MS = 60 * 1000;
+/** Distinct project-list queries kept (names filtered by, pages). */
+const PROJECT_LIST_MAX_ENTRIES = 100;
 
 export class CachingSourceDeploy implements SourceDeployApi {
   readonly description: string;
   private readonly histories: LRUCache<string, History>;
+  private readonly projectLists: LRUCache<string, Project[]>;
   private readonly pendingHistories = new Map<string, Promise<History>>();
   private readonly pendingLists = new Map<string, Promise<HistorySummary[]>>();
   private readonly pendingProjects = new Map<string, Promise<Project[]>>();
@@ -57,11 +66,17 @@ export class CachingSourceDeploy implements SourceDeployApi {
   ) {
     this.description = upstream.description;
     const now = options.now;
+    // An injected clock is read on every check (lru-cache otherwise caches its reading for 1 ms).
+    const clock = now ? { perf: { now }, ttlResolution: 0 } : {};
     this.histories = new LRUCache<string, History>({
       max: positiveInt(options.maxEntries, DEFAULT_CACHE_MAX_ENTRIES),
       ttl: positiveInt(options.ttlMs, DEFAULT_CACHE_TTL_MS),
-      // An injected clock is read on every check (lru-cache otherwise caches its reading for 1 ms).
-      ...(now ? { perf: { now }, ttlResolution: 0 } : {}),
+      ...clock,
+    });
+    this.projectLists = new LRUCache<string, Project[]>({
+      max: PROJECT_LIST_MAX_ENTRIES,
+      ttl: positiveInt(options.projectListTtlMs, DEFAULT_PROJECT_LIST_TTL_MS),
+      ...clock,
     });
   }
 
@@ -73,8 +88,9 @@ export class CachingSourceDeploy implements SourceDeployApi {
       return cached;
     }
     const call = this.share(this.pendingHistories, key, () => {
+      const fetched = this.upstream.getHistory(projectId, historyId, upstreamOptions(options));
       this.counters.misses += 1;
-      return this.upstream.getHistory(projectId, historyId).then((history) => {
+      return fetched.then((history) => {
         if (isTerminalHistoryStatus(history.status)) this.histories.set(key, history);
         return history;
       });
@@ -84,13 +100,20 @@ export class CachingSourceDeploy implements SourceDeployApi {
 
   async listHistories(projectId: string, query?: PageQuery, options?: CallOptions): Promise<HistorySummary[]> {
     const key = JSON.stringify([projectId, query?.pageNo ?? null, query?.pageSize ?? null]);
-    const call = this.share(this.pendingLists, key, () => this.upstream.listHistories(projectId, query));
+    const call = this.share(this.pendingLists, key, () => this.upstream.listHistories(projectId, query, upstreamOptions(options)));
     return withCallerSignal(call, options?.signal, `histories of project ${projectId}`);
   }
 
   async listProjects(query?: ProjectQuery, options?: CallOptions): Promise<Project[]> {
     const key = JSON.stringify([query?.name ?? null, query?.pageNo ?? null, query?.pageSize ?? null]);
-    const call = this.share(this.pendingProjects, key, () => this.upstream.listProjects(query));
+    const cached = this.projectLists.get(key);
+    if (cached) return cached;
+    const call = this.share(this.pendingProjects, key, () =>
+      this.upstream.listProjects(query, upstreamOptions(options)).then((projects) => {
+        this.projectLists.set(key, projects);
+        return projects;
+      }),
+    );
     return withCallerSignal(call, options?.signal, "the project list");
   }
 
@@ -101,7 +124,9 @@ export class CachingSourceDeploy implements SourceDeployApi {
   /**
    * Joins the call in flight for `key`, or starts one. The upstream call gets no caller signal: it
    * is shared, so one caller giving up must not fail the others (each caller's own signal still
-   * ends its own wait, see withCallerSignal); the upstream client has its own deadline.
+   * ends its own wait, see withCallerSignal); the upstream client has its own deadline. When
+   * `start` throws synchronously (the rate limiter refusing a caller over their budget), nothing
+   * is registered, so no other caller joins a call refused for someone else.
    */
   private share<T>(pending: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
     const existing = pending.get(key);
@@ -115,6 +140,11 @@ export class CachingSourceDeploy implements SourceDeployApi {
     pending.set(key, call);
     return call;
   }
+}
+
+/** What the upstream call carries: whom it is made for, never the caller's signal (see share). */
+function upstreamOptions(options: CallOptions | undefined): CallOptions | undefined {
+  return options?.onBehalfOf === undefined ? undefined : { onBehalfOf: options.onBehalfOf };
 }
 
 function historyKey(projectId: string, historyId: string): string {

@@ -12,7 +12,8 @@ export type SourceDeployErrorCode =
   | "unavailable" // 5xx, connection resets, refused connections
   | "timeout" // the call's deadline passed
   | "aborted" // the caller's AbortSignal cancelled the call (e.g. shutdown); not a SourceDeploy failure
-  | "invalid_response"; // body not JSON, too large, not the expected shape, or another history than requested
+  | "invalid_response" // body not JSON, too large, not the expected shape, or another history than requested
+  | "slow_down"; // not sent: the user's own budget of calls is spent (UPSTREAM_MAX_PER_USER_PER_MINUTE)
 
 export interface SourceDeployErrorDetails {
   status?: number;
@@ -23,6 +24,8 @@ export interface SourceDeployErrorDetails {
   /** Which resource was asked for, for messages like "history 123/456 not found". */
   resource?: { projectId?: string; historyId?: string };
   attempts?: number;
+  /** For `slow_down`: when the user may ask again. */
+  retryAfterMs?: number;
 }
 
 export class SourceDeployError extends Error {

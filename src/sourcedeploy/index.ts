@@ -5,6 +5,7 @@ import { type CacheStats, CachingSourceDeploy } from "./cache.js";
 import { SourceDeployClient } from "./client.js";
 import { DemoSourceDeploy } from "./demo.js";
 import type { SourceDeployApi } from "./model.js";
+import { RateLimitedSourceDeploy, UpstreamLimiter } from "./rate-limit.js";
 
 export interface SourceDeploySource {
   api: SourceDeployApi;
@@ -15,7 +16,11 @@ export interface SourceDeploySource {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Terminal histories are cached and concurrent fetches of one history share a call, for both sources. */
+/**
+ * Terminal histories are cached and concurrent fetches of one history share a call, for both sources.
+ * Below the cache, every call to the real API is rate limited (UPSTREAM_MAX_RPS, shared fairly, and
+ * UPSTREAM_MAX_PER_USER_PER_MINUTE per user); the demo data calls nobody, so it is not.
+ */
 export function createSourceDeploy(config: Config, logger: Logger): SourceDeploySource {
   const { credentials, apiUrl, regionCode, timeoutMs } = config.sourceDeploy;
   if (!credentials) {
@@ -30,6 +35,14 @@ export function createSourceDeploy(config: Config, logger: Logger): SourceDeploy
     timeoutMs,
     logger: logger.child({ component: "sourcedeploy" }),
   });
-  const cache = new CachingSourceDeploy(client, config.historyCache);
-  return { api: cache, demo: false, cacheStats: () => cache.stats(), close: (graceMs) => client.close(graceMs) };
+  const limiter = new UpstreamLimiter({
+    perSecond: config.sourceDeploy.maxRequestsPerSecond,
+    perUserPerMinute: config.sourceDeploy.maxCallsPerUserPerMinute,
+  });
+  const cache = new CachingSourceDeploy(new RateLimitedSourceDeploy(client, limiter), config.historyCache);
+  const close = (graceMs?: number) => {
+    limiter.close();
+    return client.close(graceMs);
+  };
+  return { api: cache, demo: false, cacheStats: () => cache.stats(), close };
 }

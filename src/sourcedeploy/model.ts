@@ -138,6 +138,11 @@ export interface ProjectQuery extends PageQuery {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /**
+   * The user the call is made for (an opaque key): the call is charged to their budget and takes
+   * its turn among theirs (see rate-limit.ts). Absent: the app's own work, e.g. live polling.
+   */
+  onBehalfOf?: string;
 }
 
 /** What the app needs from SourceDeploy; the HTTP client and the demo data both implement it. */

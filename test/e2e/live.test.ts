@@ -89,10 +89,14 @@ async function advance(historyId: string, step: number): Promise<void> {
   await waitUntil(() => historyRequests(historyId).length > polled || loopEnded(), `the app to poll history ${historyId} at step ${step}`);
 }
 
+/** One test user shares dozens of histories here: their budget of SourceDeploy calls is not what these tests are about. */
+const ONE_USER_SHARES_EVERYTHING = { UPSTREAM_MAX_PER_USER_PER_MINUTE: "100000" };
+
 beforeAll(async () => {
   // One test user shares dozens of messages in one channel here: the quotas are tested elsewhere.
   stack = await startStack({
     env: {
+      ...ONE_USER_SHARES_EVERYTHING,
       WATCH_INTERVAL_MS: "200",
       WATCH_MAX_INTERVAL_MS: "400",
       UPSTREAM_MAX_RPS: "50",

@@ -87,6 +87,7 @@ describe("renderError", () => {
     "timeout",
     "aborted",
     "invalid_response",
+    "slow_down",
   ] as const)("has a specific message for %s in both locales", (code) => {
     const generic = visible(renderError(new Error("boom"), options()));
     for (const locale of LOCALES) {
@@ -107,6 +108,15 @@ describe("renderError", () => {
     expect(visible(renderError(error, options({ locale: "ko" })))).toContain(
       "앱이 다시 시작되는 중이라 요청이 중단되었습니다. 다시 시도하세요.",
     );
+  });
+
+  it("finding 6: asks a user over their budget to slow down, saying when to try again, in both locales", () => {
+    const error = new SourceDeployError("slow_down", "too many", { retryAfterMs: 12_300 });
+    expect(visible(renderError(error, options()))).toContain("Slow down");
+    expect(visible(renderError(error, options()))).toContain("try again in 13 seconds");
+    expect(visible(renderError(error, options({ locale: "ko" })))).toContain("13초 후에 다시 시도하세요");
+    const soon = new SourceDeployError("slow_down", "too many", { retryAfterMs: 200 });
+    expect(visible(renderError(soon, options()))).toContain("try again in 1 second.");
   });
 
   it("never shows an unknown error's message or stack", () => {

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { CachingSourceDeploy } from "../../src/sourcedeploy/cache.js";
 import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
-import type { History, HistorySummary, PageQuery, Project, ProjectQuery, SourceDeployApi } from "../../src/sourcedeploy/model.js";
+import type {
+  CallOptions,
+  History,
+  HistorySummary,
+  PageQuery,
+  Project,
+  ProjectQuery,
+  SourceDeployApi,
+} from "../../src/sourcedeploy/model.js";
 
 function history(id: string, status: string): History {
   return {
@@ -21,25 +29,30 @@ function history(id: string, status: string): History {
 class FakeUpstream implements SourceDeployApi {
   readonly description = "fake upstream";
   readonly calls: string[] = [];
+  /** The options of each call, in order. */
+  readonly options: (CallOptions | undefined)[] = [];
   status = "success";
   failNext: Error | undefined;
   private gates: Array<() => void> = [];
 
-  async getHistory(projectId: string, historyId: string): Promise<History> {
+  async getHistory(projectId: string, historyId: string, options?: CallOptions): Promise<History> {
     this.calls.push(`history ${projectId}/${historyId}`);
+    this.options.push(options);
     await this.gate();
     const failure = this.failNext;
     this.failNext = undefined;
     if (failure) throw failure;
     return history(historyId, this.status);
   }
-  async listHistories(projectId: string, query?: PageQuery): Promise<HistorySummary[]> {
+  async listHistories(projectId: string, query?: PageQuery, options?: CallOptions): Promise<HistorySummary[]> {
     this.calls.push(`list ${projectId} ${query?.pageSize ?? ""}`);
+    this.options.push(options);
     await this.gate();
     return [];
   }
-  async listProjects(query?: ProjectQuery): Promise<Project[]> {
+  async listProjects(query?: ProjectQuery, options?: CallOptions): Promise<Project[]> {
     this.calls.push(`projects ${query?.name ?? ""}`);
+    this.options.push(options);
     await this.gate();
     return [{ id: "1", name: query?.name ?? "all" }];
   }
@@ -151,8 +164,61 @@ describe("CachingSourceDeploy", () => {
     await Promise.all(calls);
     expect(upstream.calls.sort()).toEqual(["list 1 10", "list 1 20", "projects ", "projects web"]);
     expect(cache.stats().shared).toBe(2);
-    await cache.listProjects({ name: "web" });
+    await cache.listHistories("1", { pageSize: 10 });
     expect(upstream.calls).toHaveLength(5);
+  });
+
+  it("finding 6: keeps each project list for projectListTtlMs, keyed by query, then asks upstream again", async () => {
+    let clock = 5000;
+    const upstream = new FakeUpstream();
+    const cache = new CachingSourceDeploy(upstream, { projectListTtlMs: 60_000, now: () => clock });
+    const first = await cache.listProjects({ name: "web" });
+    await cache.listProjects({ name: "api" });
+    clock = 64_999;
+    expect(await cache.listProjects({ name: "web" })).toBe(first);
+    await cache.listProjects({ name: "api" });
+    expect(upstream.calls).toEqual(["projects web", "projects api"]);
+    clock = 65_001;
+    await cache.listProjects({ name: "web" });
+    expect(upstream.calls).toEqual(["projects web", "projects api", "projects web"]);
+  });
+
+  it("does not keep a failed project list", async () => {
+    const upstream = new FakeUpstream();
+    const cache = new CachingSourceDeploy(upstream);
+    upstream.listProjects = async () => {
+      upstream.calls.push("projects failing");
+      throw new SourceDeployError("unavailable", "down");
+    };
+    await expect(cache.listProjects()).rejects.toMatchObject({ code: "unavailable" });
+    await expect(cache.listProjects()).rejects.toMatchObject({ code: "unavailable" });
+    expect(upstream.calls).toEqual(["projects failing", "projects failing"]);
+  });
+
+  it("tells upstream whom a call it starts is for, and never passes the caller's signal", async () => {
+    const upstream = new FakeUpstream();
+    const cache = new CachingSourceDeploy(upstream);
+    await cache.listHistories("1", {}, { onBehalfOf: "T1/U1", signal: new AbortController().signal });
+    await cache.listProjects({}, { onBehalfOf: "T1/U2" });
+    await cache.getHistory("1", "7");
+    expect(upstream.options).toEqual([{ onBehalfOf: "T1/U1" }, { onBehalfOf: "T1/U2" }, undefined]);
+  });
+
+  it("finding 6: a call upstream refuses synchronously for one caller is not shared with the next caller", async () => {
+    const upstream = new FakeUpstream();
+    const getHistory = upstream.getHistory.bind(upstream);
+    upstream.getHistory = (projectId, historyId, options) => {
+      if (options?.onBehalfOf === "over-budget") throw new SourceDeployError("slow_down", "over budget");
+      return getHistory(projectId, historyId);
+    };
+    upstream.held = true;
+    const cache = new CachingSourceDeploy(upstream);
+    const refused = cache.getHistory("1", "7", { onBehalfOf: "over-budget" });
+    const other = cache.getHistory("1", "7", { onBehalfOf: "someone else" });
+    upstream.release();
+    await expect(refused).rejects.toMatchObject({ code: "slow_down" });
+    await expect(other).resolves.toMatchObject({ id: "7" });
+    expect(cache.stats()).toMatchObject({ misses: 1, shared: 0 });
   });
 
   it("lets one caller's abort end only that caller's wait", async () => {

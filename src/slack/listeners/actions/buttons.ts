@@ -147,9 +147,10 @@ export function projectHistoriesButton(ctx: ListenerContext): ButtonHandler {
 
 export function showTargetsButton(ctx: ListenerContext): ButtonHandler {
   return button(ctx, historyValue, async ({ body, client, respond }, ref, access) => {
-    if (!(await mayView(ref.projectId, ctx.answer(access)))) return void (await ephemeral(ctx, respond, renderAccessDenied(ctx.render())));
+    const answer = ctx.answer(access);
+    if (!(await mayView(ref.projectId, answer))) return void (await ephemeral(ctx, respond, renderAccessDenied(ctx.render())));
     try {
-      const history = await ctx.api.getHistory(ref.projectId, ref.historyId);
+      const history = await answer.api.getHistory(ref.projectId, ref.historyId);
       const view = renderTargetsModal(history, 0, ctx.render());
       await sendSafely(ctx.logger, "views.open", () => client.views.open({ trigger_id: body.trigger_id, view }));
     } catch (error) {
@@ -163,9 +164,10 @@ export function showTargetsButton(ctx: ListenerContext): ButtonHandler {
 export function targetsPageButton(ctx: ListenerContext): ButtonHandler {
   return button(ctx, pageValue, async ({ body, client }, ref, access) => {
     const view = body.view;
-    if (!view || !(await mayView(ref.projectId, ctx.answer(access)))) return;
+    const answer = ctx.answer(access);
+    if (!view || !(await mayView(ref.projectId, answer))) return;
     try {
-      const history = await ctx.api.getHistory(ref.projectId, ref.historyId);
+      const history = await answer.api.getHistory(ref.projectId, ref.historyId);
       const next = renderTargetsModal(history, ref.page, ctx.render());
       await sendSafely(ctx.logger, "views.update", () => client.views.update({ view_id: view.id, hash: view.hash, view: next }));
     } catch (error) {

@@ -33,12 +33,15 @@ export type LinkSharedArgs = AllMiddlewareArgs & SlackEventMiddlewareArgs<"link_
 
 export function linkShared(ctx: ListenerContext): (args: LinkSharedArgs) => Promise<void> {
   return async ({ event, body, client }) => {
-    const links = historyLinks(
+    const shared = historyLinks(
       event.links.map((l) => l.url),
       ctx.linkOptions,
     );
-    if (links.length === 0) return;
+    if (shared.length === 0) return;
     const where = { channel: event.channel, user: event.user, source: event.source };
+    const links = firstHistories(shared, MAX_UNFURLS_PER_EVENT);
+    if (links.length < shared.length)
+      ctx.logger.info({ ...where, links: shared.length, kept: links.length }, "unfurling only the first history links");
     // People of the other organisation in a Slack Connect channel would see every unfurl.
     if (!ctx.mayPostIn(postTargetOf(body))) {
       ctx.logger.info(where, "not unfurling in an externally shared channel (UNFURL_EXTERNAL_CHANNELS=false)");
@@ -70,6 +73,23 @@ export function linkShared(ctx: ListenerContext): (args: LinkSharedArgs) => Prom
   };
 }
 
+/**
+ * How many distinct histories one link_shared event unfurls: each costs SourceDeploy calls, and a
+ * message quoting dozens of links is not read link by link. A constant, not a setting: nobody
+ * needs more previews in one message, and it only bounds what one event can cost.
+ */
+export const MAX_UNFURLS_PER_EVENT = 5;
+
+/** The links that name one of the first `max` distinct histories (every URL of such a history stays, it costs no call). */
+export function firstHistories(links: readonly SharedLink[], max: number): SharedLink[] {
+  const kept = new Set<string>();
+  return links.filter(({ ref }) => {
+    const key = `${ref.projectId}/${ref.historyId}`;
+    if (!kept.has(key) && kept.size < max) kept.add(key);
+    return kept.has(key);
+  });
+}
+
 /** The distinct history links among the shared URLs. Slack HTML-escapes `&` in them; the exact URL stays the unfurl key. */
 export function historyLinks(urls: readonly string[], options: LinkOptions): SharedLink[] {
   const seen = new Set<string>();
@@ -97,7 +117,7 @@ async function unfurlAll(
     [...distinct].map(async ([k, ref]) => {
       if (!(await mayView(ref.projectId, answer))) return;
       try {
-        fetched.set(k, await ctx.api.getHistory(ref.projectId, ref.historyId));
+        fetched.set(k, await answer.api.getHistory(ref.projectId, ref.historyId));
       } catch (error) {
         ctx.logger.warn({ ...where, ...ref, err: error }, "history link not unfurled");
       }

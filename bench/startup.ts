@@ -7,7 +7,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { startBareBolt } from "./bare-bolt.js";
+import { startBareBolt } from "./bolt-apps.js";
 import { goalNote, machine, median, printTable, ratio, startFakes, startRealApp, type Fakes, type Figure, type Server } from "./lib.js";
 
 const GOAL = 1.2;

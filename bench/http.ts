@@ -10,7 +10,7 @@
  * the response_url before the next, so answered/s is the throughput of full answers and the
  * latency runs from the request to the response_url post.
  *   cold   = every command a different finished history (COLD_HISTORIES ids, more than the app's
- *            history cache holds): every command fetches from SourceDeploy;
+ *            history cache holds, each with its own times): every command fetches from SourceDeploy;
  *   cached = the same finished history (`41027 903344`) over and over: ours serves it from its cache.
  * Each case runs ROUNDS times, interleaved, so the shared machine's load spreads over all of them.
  *
@@ -29,8 +29,11 @@ const ROUNDS = 2;
 const WARMUP_SECONDS = 2;
 const PROJECT = "41027";
 const CACHED_HISTORY = "903344";
-/** Finished histories under distinct ids for the cold runs: many more than the app's cache keeps (HISTORY_CACHE_MAX, 1000). */
-const COLD_HISTORIES = 20_000;
+/**
+ * Finished histories under distinct ids (and times) for the cold runs, used in turn: five times what the
+ * app's history cache keeps (HISTORY_CACHE_MAX, 1000), so a history is always evicted before it comes back.
+ */
+const COLD_HISTORIES = 5_000;
 const COLD_FIRST_ID = 910_000;
 /** Ours answered/s must reach this share of the hand-written peer's (issue goal). */
 const GOAL_VS_PEER: Record<Cache, { ratio: number; says: string }> = { cold: { ratio: 0.8, says: "≥ 0.8× peer" }, cached: { ratio: 1, says: "> 1× peer" } };
@@ -72,10 +75,27 @@ export function commandText(cache: Cache): () => string {
   return cache === "cold" ? () => `${PROJECT} ${COLD_FIRST_ID + (coldCursor++ % COLD_HISTORIES)}` : () => `${PROJECT} ${CACHED_HISTORY}`;
 }
 
-/** The fake SourceDeploy serves the cold histories: copies of the cached one (finished, 3 targets) under other ids. */
+const HOUR_MS = 3_600_000;
+
+/** A copy of `value` with every epoch-ms time (startTime, endTime, a target's time.pre/deploy/post) moved by `offsetMs`. */
+function shiftTimes(value: unknown, offsetMs: number, isTime = false): unknown {
+  if (typeof value === "number") return isTime ? value + offsetMs : value;
+  if (Array.isArray(value)) return value.map((item) => shiftTimes(item, offsetMs));
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, field]) => [key, shiftTimes(field, offsetMs, isTime || key === "time" || key === "startTime" || key === "endTime")]),
+  );
+}
+
+/**
+ * The fake SourceDeploy serves the cold histories: copies of the cached one (finished, 3 targets)
+ * under other ids, each an hour later than the one before, so no two share a date to format.
+ */
 export function serveColdHistories(fakes: Fakes): void {
   const history = readFixture<Record<string, unknown>>("server-fail.json");
-  for (let i = 0; i < COLD_HISTORIES; i++) fakes.sourceDeploy.setHistory(PROJECT, COLD_FIRST_ID + i, { ...history, id: COLD_FIRST_ID + i });
+  for (let i = 0; i < COLD_HISTORIES; i++) {
+    fakes.sourceDeploy.setHistory(PROJECT, COLD_FIRST_ID + i, { ...(shiftTimes(history, (i + 1) * HOUR_MS) as object), id: COLD_FIRST_ID + i });
+  }
 }
 
 /** A real answer names the history asked for and has blocks (not an error line). */

@@ -45,7 +45,7 @@ export interface Targets {
   peer: Server;
 }
 
-type Who = "bare" | "peer" | "app";
+export type Who = "bare" | "peer" | "app";
 export type Cache = "cold" | "cached";
 interface Case {
   who: Who;
@@ -68,11 +68,17 @@ interface Measured extends Case {
   upstream: number;
 }
 
-let coldCursor = 0;
+/** Per server: the next cold history it asks for. Each server goes through all COLD_HISTORIES before one comes back. */
+const coldCursors = new Map<Who, number>();
 
-/** The command text for each command of a case: cold, a different history of COLD_HISTORIES each time, in turn over the whole bench. */
-export function commandText(cache: Cache): () => string {
-  return cache === "cold" ? () => `${PROJECT} ${COLD_FIRST_ID + (coldCursor++ % COLD_HISTORIES)}` : () => `${PROJECT} ${CACHED_HISTORY}`;
+/** The command text for each command of a case: cold, the next history of `who`'s own round of COLD_HISTORIES. */
+export function commandText(cache: Cache, who: Who): () => string {
+  if (cache === "cached") return () => `${PROJECT} ${CACHED_HISTORY}`;
+  return () => {
+    const cursor = coldCursors.get(who) ?? 0;
+    coldCursors.set(who, cursor + 1);
+    return `${PROJECT} ${COLD_FIRST_ID + (cursor % COLD_HISTORIES)}`;
+  };
 }
 
 const HOUR_MS = 3_600_000;
@@ -114,7 +120,7 @@ async function measureOnce(targets: Targets, c: Case, connections: number, secon
     slack,
     connections,
     seconds,
-    text: commandText(c.cache),
+    text: commandText(c.cache, c.who),
     until: c.who === "bare" ? "ack" : "answer",
     isAnswer: isHistoryAnswer,
   });

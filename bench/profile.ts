@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startBareBolt, startHandWrittenBolt } from "./bolt-apps.js";
-import { commandText, isHistoryAnswer, serveColdHistories } from "./http.js";
+import { commandText, isHistoryAnswer, serveColdHistories, type Who } from "./http.js";
 import { printTable, startFakes, startRealApp, type Fakes, type Server } from "./lib.js";
 import { runLoad } from "./load.js";
 
@@ -93,7 +93,7 @@ export function summarizeProfile(profile: CpuProfile, count = 30): void {
   printTable(top(byFunction, total, count).map((e) => ({ bench: "self time by function", metric: e.name, value: `${e.ms.toFixed(0)} ms`, note: e.share })));
 }
 
-function starter(who: string, fakes: Fakes, dir: string): Promise<Server> {
+function starter(who: Who, fakes: Fakes, dir: string): Promise<Server> {
   const profile = ["--cpu-prof", `--cpu-prof-dir=${dir}`];
   switch (who) {
     case "app":
@@ -102,8 +102,6 @@ function starter(who: string, fakes: Fakes, dir: string): Promise<Server> {
       return startHandWrittenBolt(fakes, profile);
     case "bare":
       return startBareBolt(fakes, profile);
-    default:
-      throw new Error(`--who must be app, peer or bare, not ${who}`);
   }
 }
 
@@ -117,14 +115,14 @@ const { values } = parseArgs({
   },
 });
 /** Runs one server with --cpu-prof under load; the path of its .cpuprofile. */
-async function profileUnderLoad(who: string, cache: string, seconds: number, connections: number): Promise<string> {
+async function profileUnderLoad(who: Who, cache: string, seconds: number, connections: number): Promise<string> {
   if (cache !== "cold" && cache !== "cached") throw new Error(`--cache must be cold or cached, not ${cache}`);
   const dir = mkdtempSync(join(tmpdir(), "deploy-history-profile-"));
   const fakes = await startFakes();
   serveColdHistories(fakes);
   const server = await starter(who, fakes, dir);
   try {
-    const run = await runLoad({ server, slack: fakes.slack, connections, seconds, text: commandText(cache), until: who === "bare" ? "ack" : "answer", isAnswer: isHistoryAnswer });
+    const run = await runLoad({ server, slack: fakes.slack, connections, seconds, text: commandText(cache, who), until: who === "bare" ? "ack" : "answer", isAnswer: isHistoryAnswer });
     const perSecond = ((run.done / run.elapsedMs) * 1000).toFixed(0);
     console.log(`${who}, ${cache}, ${connections} connections: ${run.done} done in ${run.elapsedMs.toFixed(0)} ms (${perSecond}/s), ${run.failures} failed, server CPU ${((run.serverCpuMs * 1000) / run.done).toFixed(0)} µs each`);
   } finally {
@@ -136,6 +134,8 @@ async function profileUnderLoad(who: string, cache: string, seconds: number, con
   return join(dir, file);
 }
 
+const isWho = (value: string): value is Who => value === "app" || value === "peer" || value === "bare";
+if (!isWho(values.who)) throw new Error(`--who must be app, peer or bare, not ${values.who}`);
 const file = values.file ?? (await profileUnderLoad(values.who, values.cache, Number(values.seconds) || 10, Number(values.connections) || 10));
 console.log(`profile: ${file}`);
 summarizeProfile(JSON.parse(readFileSync(file, "utf8")) as CpuProfile);

@@ -2,7 +2,7 @@
  * The baseline for the benchmarks: a bare @slack/bolt app in HTTP mode that only acks
  * `/deploy-history`, plus `GET /healthz`. Configured like the real app (same signing secret, bot
  * token checked against the same fake Slack), so the two differ only in what the app does.
- * bench/bare-bolt.ts transpiles this file and runs it with plain `node` (no loader), as the real
+ * bench/bolt-apps.ts transpiles this file and runs it with plain `node` (no loader), as the real
  * app runs `dist/server.mjs`. Env: PORT, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_URL.
  */
 import { App, type CustomRoute, LogLevel } from "@slack/bolt";

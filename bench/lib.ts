@@ -99,9 +99,9 @@ export async function startFakes(): Promise<Fakes> {
   return { slack, sourceDeploy, close: async () => void (await Promise.all([slack.close(), sourceDeploy.close()])) };
 }
 
-/** `node dist/server.mjs`, as `npm start` runs it (build first), wired to the fakes. */
-export function startRealApp(fakes: Fakes): Promise<Server> {
-  return spawnServer([APP_ENTRY], { ...stackEnv(fakes.slack, fakes.sourceDeploy), ...BENCH_APP_ENV });
+/** `node dist/server.mjs`, as `npm start` runs it (build first), wired to the fakes; `nodeOptions` e.g. `--cpu-prof`. */
+export function startRealApp(fakes: Fakes, nodeOptions: readonly string[] = []): Promise<Server> {
+  return spawnServer([...nodeOptions, APP_ENTRY], { ...stackEnv(fakes.slack, fakes.sourceDeploy), ...BENCH_APP_ENV });
 }
 
 /** GET on 127.0.0.1 with node:http (no lazy fetch set-up to skew the first timing); status and body. */

@@ -1,7 +1,8 @@
 /**
- * Resident memory (VmRSS from /proc/<pid>/status, the same outside view for both) of the real app
- * and the bare Bolt baseline: idle after start-up, and after the HTTP bench (bench/http.ts) has run
- * against both. Goal: ≤ 1.3× bare Bolt. Runs the HTTP bench, so it prints its figures too.
+ * Resident memory (VmRSS from /proc/<pid>/status, the same outside view for all) of the real app,
+ * the bare Bolt baseline and the hand-written peer: idle after start-up, and after the HTTP bench
+ * (bench/http.ts) has run against them. Goal: ≤ 1.3× bare Bolt (the peer is shown for comparison).
+ * Runs the HTTP bench, so it prints its figures too.
  *
  *   npm run build && node --import tsx bench/memory.ts [--seconds 10]
  */
@@ -16,11 +17,15 @@ const SETTLE_MS = 1000;
 interface Rss {
   app: number;
   bare: number;
+  peer: number;
+  /** The app's own heapUsed (/healthz): how much of its RSS is live JS objects. */
+  appHeapUsed: number;
 }
 
 async function settledRss(targets: Targets): Promise<Rss> {
   await sleep(SETTLE_MS);
-  return { app: rssBytes(targets.app.pid), bare: rssBytes(targets.bare.pid) };
+  const { heapUsedBytes } = (await targets.app.getJson("/healthz")) as { heapUsedBytes: number };
+  return { app: rssBytes(targets.app.pid), bare: rssBytes(targets.bare.pid), peer: rssBytes(targets.peer.pid), appHeapUsed: heapUsedBytes };
 }
 
 function rssFigures(when: string, rss: Rss): Figure[] {
@@ -28,9 +33,15 @@ function rssFigures(when: string, rss: Rss): Figure[] {
     { bench: "memory", metric: `bare Bolt RSS ${when}`, value: mib(rss.bare), note: "baseline" },
     {
       bench: "memory",
+      metric: `hand-written peer RSS ${when}`,
+      value: `${mib(rss.peer)} (${ratio(rss.peer, rss.bare)})`,
+      note: "for comparison",
+    },
+    {
+      bench: "memory",
       metric: `app RSS ${when}`,
       value: `${mib(rss.app)} (${ratio(rss.app, rss.bare)})`,
-      note: goalNote(rss.app / rss.bare, GOAL, "max"),
+      note: `${goalNote(rss.app / rss.bare, GOAL, "max")}; app heapUsed ${mib(rss.appHeapUsed)}`,
     },
   ];
 }

@@ -14,5 +14,5 @@ const { memory, http } = await memoryAndHttpFigures(Number(process.env.BENCH_HTT
 figures.push(...http, ...memory);
 figures.push(...(await watchFigures(Number(process.env.BENCH_WATCH_SECONDS) || 30)));
 
-console.log(`machine: ${machine()}`);
+console.log(`machine: ${machine()}; ${new Date().toISOString()}`);
 printTable(figures);

@@ -7,7 +7,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { startBareBolt } from "./bare-bolt.js";
+import { startBareBolt } from "./bolt-apps.js";
 import { type Fakes, type Figure, goalNote, machine, median, printTable, ratio, type Server, startFakes, startRealApp } from "./lib.js";
 
 const GOAL = 1.2;

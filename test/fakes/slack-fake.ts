@@ -57,6 +57,8 @@ export interface FakeSlack {
   calls(method?: string): RecordedCall[];
   /** Resolves with all matching calls once at least one is recorded; rejects after timeoutMs. */
   waitFor(match: string | ((call: RecordedCall) => boolean), timeoutMs?: number): Promise<RecordedCall[]>;
+  /** Calls `listener` with every call as it is recorded (benchmarks time answers with it); returns the unsubscribe. */
+  onCall(listener: (call: RecordedCall) => void): () => void;
   /** Forgets recorded calls, queued faults and expired response URLs (keeps respondWith overrides). */
   reset(): void;
   close(): Promise<void>;
@@ -292,6 +294,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     respondWith: (method, responder) => void responders.set(method, responder),
     calls,
     waitFor,
+    onCall: (listener) => {
+      events.on("call", listener);
+      return () => void events.off("call", listener);
+    },
     reset: () => {
       recorded.length = 0;
       faults.clear();

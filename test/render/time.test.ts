@@ -1,3 +1,6 @@
+import { tz } from "@date-fns/tz";
+import { format } from "date-fns/format";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { messages } from "../../src/render/index.js";
 import { agoToken, dateToken, formatDuration, formatSeconds, timeToken } from "../../src/render/time.js";
@@ -17,6 +20,38 @@ describe("date tokens", () => {
 
   it("fall back to UTC for a zone that does not exist", () => {
     expect(timeToken(start, "Nowhere/City")).toBe("<!date^1772600767^{time_secs}|05:06:07>");
+  });
+
+  // The fallbacks are written from the zone's offset by hand; date-fns' format is the reference.
+  const zones = [
+    "UTC",
+    "Asia/Seoul",
+    "America/New_York",
+    "Europe/London",
+    "Asia/Kolkata",
+    "America/St_Johns",
+    "Pacific/Chatham",
+    "Australia/Lord_Howe",
+    "Asia/Kathmandu",
+  ];
+  const moments = fc.integer({ min: 0, max: Date.UTC(2200, 0, 1) }).map((ms) => new Date(ms));
+
+  it("write the same fallback text as date-fns in every zone, half-hour and DST ones included", () => {
+    fc.assert(
+      fc.property(moments, fc.constantFrom(...zones), (date, zone) => {
+        const unixTime = Math.floor(date.getTime() / 1000);
+        expect(dateToken(date, zone)).toBe(
+          `<!date^${unixTime}^{date_short_pretty} {time}|${format(date, "yyyy-MM-dd HH:mm zzz", { in: tz(zone) })}>`,
+        );
+        expect(timeToken(date, zone)).toBe(`<!date^${unixTime}^{time_secs}|${format(date, "HH:mm:ss", { in: tz(zone) })}>`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("write a half-hour zone's offset with its minutes", () => {
+    expect(dateToken(start, "Asia/Kolkata")).toBe("<!date^1772600767^{date_short_pretty} {time}|2026-03-04 10:36 GMT+5:30>");
+    expect(dateToken(start, "America/St_Johns")).toBe("<!date^1772600767^{date_short_pretty} {time}|2026-03-04 01:36 GMT-3:30>");
   });
 });
 

@@ -15,8 +15,9 @@ import { type Figure, machine, printTable } from "./lib.js";
 const HISTORIES = 100;
 const WATCHES = 500;
 const PROJECT = "41027";
-// The Slack update budget and the per-user and per-channel quotas are lifted so the bench measures
-// the watcher, not the limits (every share comes from one test user in one channel).
+// The Slack update budget, the per-user and per-channel quotas and the per-user SourceDeploy budget
+// are lifted so the bench measures the watcher, not the limits (every share comes from one test user
+// in one channel; with the default budget of 30 calls a minute only 30 shares would be followed).
 const SETTINGS = {
   WATCH_INTERVAL_MS: "1000",
   WATCH_MAX_INTERVAL_MS: "5000",
@@ -25,6 +26,7 @@ const SETTINGS = {
   WATCH_MAX_PER_USER: String(WATCHES),
   WATCH_MAX_PER_CHANNEL: String(WATCHES),
   SLACK_UPDATES_PER_MINUTE: "100000",
+  UPSTREAM_MAX_PER_USER_PER_MINUTE: "100000",
 };
 const FIXTURE = readFixture<{ result: Record<string, unknown> & { config: { targets: Record<string, unknown>[] }[] } }>(
   "server-inprogress.wrapped.json",

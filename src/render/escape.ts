@@ -55,8 +55,12 @@ const MARKUP = /[`\uFF0A\uFF3F\uFF40]|(?<![A-Za-z0-9])[*_~]|[*_~](?![A-Za-z0-9])
 const QUOTE_START = /^(\s*)(?:&gt;|\uFF1E)/;
 const QUOTE_LOOK_ALIKE = "\u02C3"; // ˃ modifier letter right arrowhead
 
+/** Printable ASCII holds no invisible character: most names skip the Unicode-property scan. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** `raw` without invisible characters (but with the joiners and selectors emoji need). */
 export function visible(raw: string): string {
+  if (PRINTABLE_ASCII.test(raw)) return raw;
   return raw.replace(INVISIBLE, (char: string, strip: string | undefined) => (strip === undefined ? char : ""));
 }
 

@@ -9,7 +9,16 @@ import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
 import type { History } from "../../src/sourcedeploy/model.js";
 import { MemoryWatchStore } from "../../src/watch/memory-store.js";
 import { DEFAULT_WATCH_SETTINGS } from "../../src/watch/policy.js";
-import type { DeliveryResult, MessageLocation, PollState, Requester, Watch, WatcherDeps, WatchSettings } from "../../src/watch/types.js";
+import type {
+  DeliveryResult,
+  MessageLocation,
+  PollState,
+  Requester,
+  Watch,
+  WatcherDeps,
+  WatchInput,
+  WatchSettings,
+} from "../../src/watch/types.js";
 
 export const T0 = Date.UTC(2026, 2, 8, 14, 0, 0);
 
@@ -128,4 +137,9 @@ export function deps(
 
 export function inChannel(channel: string, ts = "1.0"): MessageLocation {
   return { kind: "message", channel, ts };
+}
+
+/** What most tests watch: history `historyId` of project 1, as a message in C1 that Alice asked for. */
+export function watchOf(historyId: string, overrides: Partial<WatchInput<object>> = {}): WatchInput<object> {
+  return { projectId: "1", historyId, location: inChannel("C1"), hints: {}, requester: ALICE, ...overrides };
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../src/log.js";
 import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
 import { Watcher, type WatcherDeps } from "../../src/watch/index.js";
-import { ALICE, deps, FakeSlack, FakeUpstream, history, inChannel, T0, upstreamError } from "./fakes.js";
+import { ALICE, deps, FakeSlack, FakeUpstream, history, inChannel, T0, upstreamError, watchOf } from "./fakes.js";
 
 let watcher: Watcher<object> | undefined;
 
@@ -36,16 +36,7 @@ describe("Watcher: a history advancing to its end", () => {
     );
     const d = deps(upstream, slack);
     const w = start(d);
-    expect(
-      await w.watch({
-        projectId: "1",
-        historyId: "7",
-        location: inChannel("C1"),
-        hints: {},
-        requester: ALICE,
-        initial: history("7", "inprogress", "pending"),
-      }),
-    ).toBe(true);
+    expect(await w.watch(watchOf("7", { initial: history("7", "inprogress", "pending") }))).toBe(true);
     expect(w.activeLoops()).toBe(1);
 
     await advance(60_000);
@@ -61,7 +52,7 @@ describe("Watcher: a history advancing to its end", () => {
     const slack = new FakeSlack();
     upstream.script("7", history("7", "inprogress"));
     const w = start(deps(upstream, slack));
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE });
+    await w.watch(watchOf("7"));
     await advance(1000);
     expect(slack.deliveries.map((x) => x.text)).toEqual(["#7 inprogress pending live"]);
   });
@@ -72,7 +63,7 @@ describe("Watcher: a history advancing to its end", () => {
     upstream.script("7", history("7", "inprogress"));
     const d = deps(upstream, slack);
     const w = start(d);
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE });
+    await w.watch(watchOf("7"));
     await advance(20_000);
     expect(upstream.fetches.length).toBeGreaterThan(3);
     expect(slack.deliveries).toHaveLength(1);
@@ -82,16 +73,7 @@ describe("Watcher: a history advancing to its end", () => {
 
   it("does not watch a history that is already terminal", async () => {
     const w = start(deps(new FakeUpstream(), new FakeSlack()));
-    expect(
-      await w.watch({
-        projectId: "1",
-        historyId: "7",
-        location: inChannel("C1"),
-        hints: {},
-        requester: ALICE,
-        initial: history("7", "fail"),
-      }),
-    ).toBe(false);
+    expect(await w.watch(watchOf("7", { initial: history("7", "fail") }))).toBe(false);
     expect(await w.activeWatches()).toBe(0);
     expect(w.activeLoops()).toBe(0);
   });
@@ -103,13 +85,7 @@ describe("Watcher: a history advancing to its end", () => {
     const seen: unknown[] = [];
     const d = deps(upstream, slack);
     const w = start({ ...d, deliver: async (watch, message) => (seen.push(watch.hints), slack.deliver(watch, message)) });
-    await w.watch({
-      projectId: "1",
-      historyId: "7",
-      location: inChannel("C1"),
-      hints: { surface: "unfurl", shareButton: false },
-      requester: ALICE,
-    });
+    await w.watch(watchOf("7", { hints: { surface: "unfurl", shareButton: false } }));
     await advance(1000);
     expect(seen).toEqual([{ surface: "unfurl", shareButton: false }]);
   });
@@ -144,7 +120,7 @@ describe("Watcher: request coalescing and rate limiting", () => {
     const w = start(deps(upstream, slack, { intervalMs: 200, maxIntervalMs: 400, upstreamMaxRps: 5 }));
     for (let i = 0; i < 20; i++) {
       upstream.script(`h${i}`, history(`h${i}`, "inprogress"));
-      await w.watch({ projectId: "1", historyId: `h${i}`, location: inChannel(`C${i}`), hints: {}, requester: ALICE });
+      await w.watch(watchOf(`h${i}`, { location: inChannel(`C${i}`) }));
     }
     await advance(10_000);
 
@@ -173,7 +149,7 @@ describe("Watcher: interval", () => {
       history("7", "inprogress", "deploy"),
     );
     const w = start(deps(upstream, new FakeSlack(), { intervalMs: 1000, maxIntervalMs: 4000 }));
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE, initial: same });
+    await w.watch(watchOf("7", { initial: same }));
     await advance(40_000);
 
     const times = upstream.fetchTimes();
@@ -191,8 +167,7 @@ describe("Watcher: delivery results", () => {
     upstream.script("7", ...Array.from({ length: 5 }, (_, i) => history("7", "inprogress", `step-${i}`)));
     slack.answer("C-gone", { kind: "gone" });
     const w = start(deps(upstream, slack));
-    for (const channel of ["C1", "C-gone", "C2"])
-      await w.watch({ projectId: "1", historyId: "7", location: inChannel(channel), hints: {}, requester: ALICE });
+    for (const channel of ["C1", "C-gone", "C2"]) await w.watch(watchOf("7", { location: inChannel(channel) }));
 
     await advance(1000);
     expect(await w.activeWatches()).toBe(2);
@@ -208,8 +183,7 @@ describe("Watcher: delivery results", () => {
     upstream.script("7", ...Array.from({ length: 20 }, (_, i) => history("7", "inprogress", `step-${i}`)));
     slack.answer("C-limited", { kind: "retry_after", ms: 1000 }, { kind: "ok" });
     const w = start(deps(upstream, slack, { intervalMs: 200, maxIntervalMs: 200 }));
-    for (const channel of ["C-limited", "C2"])
-      await w.watch({ projectId: "1", historyId: "7", location: inChannel(channel), hints: {}, requester: ALICE });
+    for (const channel of ["C-limited", "C2"]) await w.watch(watchOf("7", { location: inChannel(channel) }));
 
     await advance(3000);
     const limited = slack.to("C-limited").map((x) => x.at);
@@ -226,7 +200,7 @@ describe("Watcher: delivery results", () => {
     upstream.script("7", history("7", "inprogress"));
     slack.answer("C1", { kind: "failed", reason: "internal_error" }, { kind: "ok" });
     const w = start(deps(upstream, slack));
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE });
+    await w.watch(watchOf("7"));
     await advance(5000);
     // The first fetch is a change (nothing known before), so the interval stays 1 s for the retry.
     expect(slack.deliveries.map((x) => x.at)).toEqual([1000, 2000]);
@@ -239,14 +213,7 @@ describe("Watcher: delivery results", () => {
     upstream.script("7", history("7", "inprogress", "deploy"), history("7", "success", "success"));
     slack.answer("C1", { kind: "retry_after", ms: 5000 }, { kind: "ok" });
     const w = start(deps(upstream, slack));
-    await w.watch({
-      projectId: "1",
-      historyId: "7",
-      location: inChannel("C1"),
-      hints: {},
-      requester: ALICE,
-      initial: history("7", "inprogress"),
-    });
+    await w.watch(watchOf("7", { initial: history("7", "inprogress") }));
 
     await advance(20_000);
     expect(slack.deliveries.map((x) => [x.at, x.state.kind])).toEqual([
@@ -274,7 +241,7 @@ describe("Watcher: delivery results", () => {
         throw new Error("socket hang up");
       },
     });
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE });
+    await w.watch(watchOf("7"));
     await advance(5000);
     expect(renders).toBeGreaterThan(2);
     expect(await w.activeWatches()).toBe(1);
@@ -289,7 +256,7 @@ describe("Watcher: upstream errors", () => {
     const running = history("7", "inprogress");
     upstream.script("7", upstreamError(), upstreamError(), upstreamError(), upstreamError(), running, running);
     const w = start(deps(upstream, slack, { intervalMs: 1000, maxIntervalMs: 8000 }));
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE, initial: running });
+    await w.watch(watchOf("7", { initial: running }));
 
     await advance(26_000);
     // 1000 (fail → 2000), 3000 (→ 4000), 7000 (→ 8000), 15000 (→ 8000 cap), 23000 ok (→ 1000), 24000 ok, 25500.
@@ -305,7 +272,7 @@ describe("Watcher: upstream errors", () => {
     const slack = new FakeSlack();
     upstream.script("7", upstreamError(), history("7", "inprogress"));
     const w = start(deps(upstream, slack));
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE });
+    await w.watch(watchOf("7"));
     await advance(1000);
     expect(slack.deliveries).toHaveLength(0);
     await advance(2000);
@@ -319,14 +286,7 @@ describe("Watcher: limits", () => {
     const slack = new FakeSlack();
     upstream.script("7", history("7", "inprogress"));
     const w = start(deps(upstream, slack, { maxAgeMs: 10_000, intervalMs: 1000, maxIntervalMs: 2000 }));
-    await w.watch({
-      projectId: "1",
-      historyId: "7",
-      location: inChannel("C1"),
-      hints: {},
-      requester: ALICE,
-      initial: history("7", "inprogress"),
-    });
+    await w.watch(watchOf("7", { initial: history("7", "inprogress") }));
 
     await advance(60_000);
     expect(slack.deliveries).toHaveLength(1);
@@ -343,8 +303,7 @@ describe("Watcher: limits", () => {
   it("refuses watches beyond maxWatches", async () => {
     const upstream = new FakeUpstream();
     const w = start(deps(upstream, new FakeSlack(), { maxWatches: 3 }));
-    const add = (i: number) =>
-      w.watch({ projectId: "1", historyId: `${i}`, location: inChannel("C1", `${i}.0`), hints: {}, requester: ALICE });
+    const add = (i: number) => w.watch(watchOf(`${i}`, { location: inChannel("C1", `${i}.0`) }));
     const results = await Promise.all([add(1), add(2), add(3), add(4), add(5)]);
     expect(results).toEqual([true, true, true, false, false]);
     expect(await w.activeWatches()).toBe(3);
@@ -417,8 +376,8 @@ describe("Watcher: lifecycle", () => {
     const slack = new FakeSlack();
     for (const id of ["7", "8"]) upstream.script(id, history(id, "inprogress"));
     const w = start(deps(upstream, slack));
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE });
-    await w.watch({ projectId: "1", historyId: "8", location: inChannel("C1", "2.0"), hints: {}, requester: ALICE });
+    await w.watch(watchOf("7"));
+    await w.watch(watchOf("8", { location: inChannel("C1", "2.0") }));
     await advance(1000);
     const fetched = upstream.fetches.length;
     await w.close();
@@ -426,7 +385,7 @@ describe("Watcher: lifecycle", () => {
     expect(vi.getTimerCount()).toBe(0);
     await advance(60_000);
     expect(upstream.fetches).toHaveLength(fetched);
-    expect(await w.watch({ projectId: "1", historyId: "9", location: inChannel("C1"), hints: {}, requester: ALICE })).toBe(false);
+    expect(await w.watch(watchOf("9"))).toBe(false);
   });
 
   it("close() aborts a fetch in flight without logging it as a SourceDeploy failure", async () => {
@@ -444,7 +403,7 @@ describe("Watcher: lifecycle", () => {
         );
       });
     const w = start({ ...deps(new FakeUpstream(), new FakeSlack()), fetchHistory, logger });
-    await w.watch({ projectId: "1", historyId: "7", location: inChannel("C1"), hints: {}, requester: ALICE });
+    await w.watch(watchOf("7"));
     await advance(1000);
     expect(started).toBe(true);
     await w.close();

@@ -211,7 +211,7 @@ export function budgetedCall(
   return async (method, watch, call) => {
     const claimant = { key: watch.id, user: watch.requester.userId };
     const wait = budget.waitMs(method, claimant);
-    if (wait > 0) return { kind: "retry_after", ms: wait };
+    if (wait > 0) return { kind: "retry_after", ms: wait, heldBack: true };
     budget.record(method, claimant);
     try {
       await call();

@@ -78,7 +78,8 @@ export type PollState = { kind: "live" } | { kind: "final" } | { kind: "stale"; 
 export type DeliveryResult =
   | { kind: "ok" }
   | { kind: "gone" }
-  | { kind: "retry_after"; ms: number }
+  /** `heldBack`: our own edit budget said wait (routine with many messages), not Slack. */
+  | { kind: "retry_after"; ms: number; heldBack?: true }
   | { kind: "failed"; reason: string; error?: unknown };
 
 export interface WatchSettings {

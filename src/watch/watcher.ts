@@ -269,7 +269,11 @@ export class Watcher<Hints extends object> {
     const action = afterDelivery(watch, result, digest, plan.state, this.now());
     if (result.kind === "failed")
       this.logger.warn({ watchId: watch.id, reason: result.reason, err: result.error, state: plan.state.kind }, "watch: delivery failed");
-    if (result.kind === "retry_after") this.logger.info({ watchId: watch.id, retryAfterMs: result.ms }, "watch: rate limited by Slack");
+    // Waiting for a turn of the edit budget happens every tick with many messages: debug, not info.
+    if (result.kind === "retry_after" && result.heldBack)
+      this.logger.debug({ watchId: watch.id, retryAfterMs: result.ms }, "watch: held back by the Slack edit budget");
+    else if (result.kind === "retry_after")
+      this.logger.info({ watchId: watch.id, retryAfterMs: result.ms }, "watch: rate limited by Slack");
     if (action.kind === "remove") await this.remove(watch, action.why);
     else if (action.kind === "update") await this.store.update(watch.id, action.patch);
   }

@@ -251,8 +251,8 @@ describe("Slack update budget", () => {
       expect(small.slack.calls("chat.postMessage")).toHaveLength(3);
       for (const id of ids) small.sourceDeploy.setHistory(PROJECT, id, stateAt(id, 2));
       await small.slack.waitFor(() => small.slack.calls("chat.update").length >= 2);
-      // The third edit is held back by the budget (the watcher logs it as a rate limit), not merely slow.
-      await small.app.waitForLog((l) => l.msg === "watch: rate limited by Slack");
+      // The third edit is held back by the budget (the watcher logs that at debug), not merely slow.
+      await small.app.waitForLog((l) => l.msg === "watch: held back by the Slack edit budget");
       expect(small.slack.calls("chat.update")).toHaveLength(2);
       const line = small.app.parsedLogs().find((l) => l.level === "error" || l.msg === "unhandled rejection");
       expect(line).toBeUndefined();

@@ -90,25 +90,30 @@ export function timeToken(date: Date, timeZone: string): string {
   return `<!date^${unix(date)}^{time_secs}|${formatIn(date, "HH:mm:ss", timeZone)}>`;
 }
 
-/** "1h 5s", "2분 3초"; zero units are left out, a zero duration is "0s". Negative spans count as 0. */
+/** "1h 5m", "2분 3초": the two largest units (see `formatSeconds`). Negative spans count as 0. */
 export function formatDuration(start: Date, end: Date, catalogue: Catalogue): string {
   return formatSeconds(differenceInSeconds(end, start), catalogue);
 }
 
-/** Whole seconds as "1h 5s" / "1시간 5초"; negative or not finite counts as 0. */
+/**
+ * Whole seconds as at most two adjacent units, rounded down: "11일 20시간", "1h 5m", "2m 3s", "1h"
+ * (a zero second unit is left out); 0 is "0s". Negative or not finite counts as 0.
+ */
 export function formatSeconds(seconds: number, catalogue: Catalogue): string {
-  let rest = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
+  const total = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
   const u = catalogue.durationUnits;
-  const parts: string[] = [];
-  for (const [size, unit] of [
+  const units = [
     [86_400, u.d],
     [3_600, u.h],
     [60, u.m],
     [1, u.s],
-  ] as const) {
-    const amount = Math.floor(rest / size);
-    rest -= amount * size;
-    if (amount > 0) parts.push(`${amount}${unit}`);
-  }
-  return parts.length === 0 ? `0${u.s}` : parts.join(catalogue.durationSeparator);
+  ] as const;
+  const first = units.findIndex(([size]) => total >= size);
+  if (first === -1) return `0${u.s}`;
+  const [size, unit] = units[first] ?? units[3];
+  const parts = [`${Math.floor(total / size)}${unit}`];
+  const next = units[first + 1];
+  const rest = next === undefined ? 0 : Math.floor((total % size) / next[0]);
+  if (next !== undefined && rest > 0) parts.push(`${rest}${next[1]}`);
+  return parts.join(catalogue.durationSeparator);
 }

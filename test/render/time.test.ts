@@ -61,8 +61,12 @@ describe("formatDuration", () => {
   it.each([
     [123, "2m 3s", "2분 3초"],
     [0, "0s", "0초"],
-    [3605, "1h 5s", "1시간 5초"],
-    [90061, "1d 1h 1m 1s", "1일 1시간 1분 1초"],
+    [3605, "1h", "1시간"],
+    [3725, "1h 2m", "1시간 2분"],
+    [90061, "1d 1h", "1일 1시간"],
+    [1_022_500, "11d 20h", "11일 20시간"], // 11 d 20 h 1 m 40 s: two units at most
+    [59, "59s", "59초"],
+    [86_400, "1d", "1일"],
     [-10, "0s", "0초"],
   ])("%i seconds is %s / %s", (seconds, english, korean) => {
     expect(formatDuration(start, after(seconds), en)).toBe(english);

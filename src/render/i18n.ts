@@ -5,7 +5,16 @@
  */
 import type { Locale } from "../config.js";
 import type { SourceDeployErrorCode } from "../sourcedeploy/errors.js";
-import type { DeploymentType, KnownHistoryStatus, KnownStepStatus, KnownTargetStatus, StepName } from "../sourcedeploy/model.js";
+import type {
+  DeploymentType,
+  KnownFileType,
+  KnownHistoryStatus,
+  KnownStepStatus,
+  KnownStrategy,
+  KnownTargetStatus,
+  StepName,
+  TargetShape,
+} from "../sourcedeploy/model.js";
 
 export interface DurationUnits {
   d: string;
@@ -14,17 +23,33 @@ export interface DurationUnits {
   s: string;
 }
 
+/** Target and step states that only the app knows: a step or server left running when the deployment ended. */
+export type SettledStatus = "stopped";
+
 export interface Catalogue {
   historyStatus: Record<KnownHistoryStatus, string>;
-  targetStatus: Record<KnownTargetStatus, string>;
-  stepStatus: Record<KnownStepStatus | "not_run" | "unreported", string>;
-  stepName: Record<StepName, string>;
+  targetStatus: Record<KnownTargetStatus | SettledStatus, string>;
+  stepStatus: Record<KnownStepStatus | "not_run" | "unreported" | SettledStatus, string>;
+  /** Step names differ by deployment: Server and Auto Scaling Group targets vs Kubernetes / Object Storage. */
+  stepName: Record<TargetShape, Record<StepName, string>>;
   deploymentType: Record<DeploymentType, string>;
+  strategy: Record<KnownStrategy, string>;
+  fileType: Record<KnownFileType, string>;
   durationUnits: DurationUnits;
   /** Joins duration parts: "2m 3s" vs "2분 3초". */
   durationSeparator: string;
-  title: (id: string, status: string) => string;
-  summaryText: (title: string, where: string, executor: string | undefined) => string;
+  /**
+   * The first line of every history message, its push notification and header:
+   * "shop-api › prod-web 배포 실패 — web-02 파일 배포 단계 (서버 1/3 실패) · #903344" (no emoji).
+   */
+  headline: (where: string, outcome: string, id: string, detail: string | undefined) => string;
+  /** The parts of `headline`'s detail: which target and step, and how many servers. */
+  detail: {
+    targetAtStep: (target: string, step: string) => string;
+    atStep: (step: string) => string;
+    failedServers: (failed: number, total: number) => string;
+    doneServers: (done: number, total: number) => string;
+  };
   field: {
     project: string;
     stage: string;
@@ -36,8 +61,6 @@ export interface Catalogue {
     end: string;
     duration: string;
     elapsed: string;
-    /** Label of a running deployment's start shown as Slack's live "3 minutes ago". */
-    runningSince: string;
     file: string;
     autoScalingGroup: string;
     backupFile: string;
@@ -49,7 +72,7 @@ export interface Catalogue {
   stepsHeading: string;
   noTargets: string;
   otherStatuses: string;
-  /** One entry of the per-status counts: "✅ 3 succeeded" / "✅ 성공 3". */
+  /** One entry of the per-status counts: "✅ 3 succeeded" / "✅ 배포 성공 3". */
   statusCount: (emoji: string, label: string, count: number) => string;
   serverNo: (no: string) => string;
   leftOut: (count: number) => string;
@@ -63,16 +86,24 @@ export interface Catalogue {
     expired: string;
     notFollowed: { user: (limit: number) => string; channel: (limit: number) => string; total: string };
   };
-  /** Per-target step durations of a finished deployment; names and durations come in escaped. */
+  /**
+   * Per-target step durations of a finished deployment; names and durations come in escaped. The API
+   * reports only step start times, so every duration is an estimate and says so.
+   */
   timeline: {
     heading: string;
     slowMark: string;
+    estimate: (duration: string) => string;
     step: (step: string, duration: string | undefined) => string;
     line: (name: string, total: string | undefined, steps: string[]) => string;
-    more: (shown: number, total: number) => string;
+    /** The targets not listed, and the median total duration (an estimate). */
+    typical: (others: number, duration: string) => string;
   };
   button: {
+    /** A console URL template that names the history opens that history… */
     openConsole: string;
+    /** …otherwise the button opens the SourceDeploy console and says so. */
+    sourceDeployConsole: string;
     refresh: string;
     showAllTargets: string;
     share: string;
@@ -135,33 +166,44 @@ const deployments = (count: number) => (count === 1 ? "1 deployment" : `${count}
 
 const en: Catalogue = {
   historyStatus: {
-    success: "succeeded",
-    fail: "failed",
-    inprogress: "in progress",
+    success: "deploy succeeded",
+    fail: "deploy failed",
+    inprogress: "deploying",
     pending: "awaiting approval",
-    reject: "rejected",
-    canceling: "canceling",
-    canceled: "canceled",
-    waiting: "waiting",
-    error: "errored",
-    canary_pending: "awaiting canary approval",
-    canary_reject: "canary rejected",
-    canary_analyzing: "canary analyzing",
-    canary_waiting_timeout: "canary approval timed out",
-    canary_rejecting: "rejecting canary",
+    reject: "approval rejected",
+    canceling: "canceling deploy",
+    canceled: "deploy canceled",
+    waiting: "waiting to deploy",
+    error: "deploy error",
+    canary_pending: "canary awaiting approval",
+    canary_reject: "canary canceled",
+    canary_analyzing: "analyzing canary",
+    canary_waiting_timeout: "canary analysis timed out",
+    canary_rejecting: "canceling canary",
   },
   targetStatus: {
-    pending: "waiting for agent",
-    standby: "standby",
+    pending: "waiting for agent response",
+    standby: "agent connected",
     pre: "running pre-deploy",
-    deploy: "deploying",
+    deploy: "deploying files",
     post: "running post-deploy",
     success: "succeeded",
     fail: "failed",
-    "no progress": "not run",
+    "no progress": "not deployed",
+    stopped: "did not finish",
   },
-  stepStatus: { success: "succeeded", fail: "failed", inprogress: "running", not_run: "not run", unreported: "no status" },
-  stepName: { pre: "pre", deploy: "deploy", post: "post" },
+  stepStatus: {
+    success: "succeeded",
+    fail: "failed",
+    inprogress: "in progress",
+    not_run: "not run",
+    unreported: "no status",
+    stopped: "did not finish",
+  },
+  stepName: {
+    servers: { pre: "pre-deploy", deploy: "file deploy", post: "post-deploy" },
+    single: { pre: "prepare", deploy: "deploy", post: "post-deploy" },
+  },
   deploymentType: {
     Server: "Server",
     AutoScalingGroup: "Auto Scaling Group",
@@ -169,23 +211,29 @@ const en: Catalogue = {
     ObjectStorage: "Object Storage",
     Unknown: "Unknown",
   },
+  strategy: { normal: "Basic", blueGreen: "Blue/Green", rolling: "Rolling", canary: "Canary" },
+  fileType: { SourceBuild: "SourceBuild", ObjectStorage: "Object Storage" },
   durationUnits: { d: "d", h: "h", m: "m", s: "s" },
   durationSeparator: " ",
-  title: (id, status) => `Deploy #${id} ${status}`,
-  summaryText: (title, where, executor) => `${title} · ${where}${executor === undefined ? "" : ` · by ${executor}`}`,
+  headline: (where, outcome, id, detail) => `${where} ${outcome}${detail === undefined ? "" : ` — ${detail}`} · #${id}`,
+  detail: {
+    targetAtStep: (target, step) => `${target} at the ${step} step`,
+    atStep: (step) => `at the ${step} step`,
+    failedServers: (failed, total) => `(${failed}/${total} ${total === 1 ? "server" : "servers"} failed)`,
+    doneServers: (done, total) => `(${done}/${total} ${total === 1 ? "server" : "servers"} done)`,
+  },
   field: {
     project: "Project",
     stage: "Stage",
     scenario: "Scenario",
-    executor: "Executor",
+    executor: "Deployed by",
     type: "Type",
     strategy: "Strategy",
     start: "Started",
     end: "Ended",
     duration: "Duration",
     elapsed: "Elapsed",
-    runningSince: "Running since",
-    file: "File",
+    file: "Deployment file",
     autoScalingGroup: "Auto Scaling Group",
     backupFile: "Backup file",
   },
@@ -198,14 +246,14 @@ const en: Catalogue = {
   otherStatuses: "other",
   statusCount: (emoji, label, count) => `${emoji} ${count} ${label}`,
   serverNo: (no) => `server ${no}`,
-  leftOut: (count) => `…and ${count} more:`,
+  leftOut: (count) => `${count} more ${count === 1 ? "target" : "targets"}:`,
   demoNotice: "🧪 Demo data: NCP credentials are not configured, so these are built-in sample deployments.",
   liveNote: {
-    live: "🔄 Updates itself until the deployment ends",
-    liveLimited: "🔄 Updates itself a few times (Slack limits private replies) — Share to channel to follow it live",
+    live: "📡 Updates itself until the deployment ends",
+    liveLimited: "📡 Updates itself a few times (Slack limits private replies) — Share to channel to follow it live",
     lastUpdate: "⏸ No more automatic updates for this private reply — press Refresh",
     stale: (time) => `⚠️ Last updated ${time} (SourceDeploy unreachable)`,
-    expired: "⏹ Stopped following this deployment — press Refresh for the latest",
+    expired: "💤 Stopped following this deployment — press Refresh for the latest",
     notFollowed: {
       user: (limit) => `⏸ Not updating live: you already follow ${deployments(limit)} live — press Refresh for the latest`,
       channel: (limit) => `⏸ Not updating live: this channel already follows ${deployments(limit)} live — press Refresh for the latest`,
@@ -213,14 +261,16 @@ const en: Catalogue = {
     },
   },
   timeline: {
-    heading: "Timeline",
+    heading: "Slowest targets (≈ estimated from step start times)",
     slowMark: "🐢",
+    estimate: (duration) => `≈${duration}`,
     step: (step, duration) => (duration === undefined ? step : `${step} ${duration}`),
     line: (name, total, steps) => `${name}${total === undefined ? "" : ` · ${total}`} — ${steps.join(" → ")}`,
-    more: (shown, total) => `…slowest ${shown} of ${total} shown`,
+    typical: (others, duration) => `The other ${others === 1 ? "target" : `${others} targets`}: typically ${duration}`,
   },
   button: {
     openConsole: "Open in console",
+    sourceDeployConsole: "SourceDeploy console",
     refresh: "Refresh",
     showAllTargets: "Show all targets",
     share: "Share to channel",
@@ -230,8 +280,8 @@ const en: Catalogue = {
     previous: "‹ Previous",
   },
   unfurl: {
-    failingTargets: "Failing targets",
-    moreFailing: (count) => `…and ${count} more failing`,
+    failingTargets: "Failed targets",
+    moreFailing: (count) => `…and ${count} more failed`,
   },
   list: {
     heading: (project) => `Recent deployments of ${project}`,
@@ -305,98 +355,122 @@ const en: Catalogue = {
     "I don't post deployment histories in channels shared with other organisations. Ask with `/deploy-history` (only you see the answer), or mention me in an internal channel.",
 };
 
+/**
+ * Korean in NAVER Cloud's own words (the SourceDeploy API page): 배포 타겟, 배포 전 / 파일 배포 /
+ * 배포 후, 에이전트 응답 대기 중 … A value from the API never takes a particle that depends on its
+ * last syllable (을/를, 은/는, 와/과): it follows a colon or a particle that fits any word.
+ */
 const ko: Catalogue = {
   historyStatus: {
+    success: "배포 성공",
+    fail: "배포 실패",
+    inprogress: "배포 중",
+    pending: "승인 대기 중",
+    reject: "승인 거절",
+    canceling: "배포 취소 중",
+    canceled: "배포 취소",
+    waiting: "배포 대기 중",
+    error: "문제 발생",
+    canary_pending: "카나리 배포 대기",
+    canary_reject: "카나리 배포 취소",
+    canary_analyzing: "카나리 분석 중",
+    canary_waiting_timeout: "카나리 분석 시간 초과",
+    canary_rejecting: "카나리 배포 취소 중",
+  },
+  targetStatus: {
+    pending: "에이전트 응답 대기 중",
+    standby: "에이전트 연결 완료",
+    pre: "배포 전 단계 진행 중",
+    deploy: "파일 배포 중",
+    post: "배포 후 단계 진행 중",
+    success: "배포 성공",
+    fail: "배포 실패",
+    "no progress": "배포 진행 안 함",
+    stopped: "완료되지 않음",
+  },
+  stepStatus: {
     success: "성공",
     fail: "실패",
     inprogress: "진행 중",
-    pending: "승인 대기 중",
-    reject: "승인 거부됨",
-    canceling: "취소 중",
-    canceled: "취소됨",
-    waiting: "대기 중",
-    error: "오류",
-    canary_pending: "카나리 승인 대기 중",
-    canary_reject: "카나리 거부됨",
-    canary_analyzing: "카나리 분석 중",
-    canary_waiting_timeout: "카나리 승인 시간 초과",
-    canary_rejecting: "카나리 거부 중",
+    not_run: "진행 안 함",
+    unreported: "상태 없음",
+    stopped: "완료되지 않음",
   },
-  targetStatus: {
-    pending: "에이전트 대기",
-    standby: "준비됨",
-    pre: "사전 작업 중",
-    deploy: "배포 중",
-    post: "사후 작업 중",
-    success: "성공",
-    fail: "실패",
-    "no progress": "진행 안 됨",
+  stepName: {
+    servers: { pre: "배포 전", deploy: "파일 배포", post: "배포 후" },
+    single: { pre: "배포 준비", deploy: "배포", post: "배포 후" },
   },
-  stepStatus: { success: "성공", fail: "실패", inprogress: "진행 중", not_run: "실행 안 됨", unreported: "상태 없음" },
-  stepName: { pre: "사전", deploy: "배포", post: "사후" },
   deploymentType: {
-    Server: "서버",
+    Server: "Server",
     AutoScalingGroup: "Auto Scaling Group",
     KubernetesService: "Kubernetes Service",
     ObjectStorage: "Object Storage",
     Unknown: "알 수 없음",
   },
+  strategy: { normal: "기본", blueGreen: "블루/그린", rolling: "롤링", canary: "카나리" },
+  fileType: { SourceBuild: "SourceBuild", ObjectStorage: "Object Storage" },
   durationUnits: { d: "일", h: "시간", m: "분", s: "초" },
   durationSeparator: " ",
-  title: (id, status) => `배포 #${id} ${status}`,
-  summaryText: (title, where, executor) => `${title} · ${where}${executor === undefined ? "" : ` · 실행자 ${executor}`}`,
+  headline: (where, outcome, id, detail) => `${where} ${outcome}${detail === undefined ? "" : ` — ${detail}`} · #${id}`,
+  detail: {
+    targetAtStep: (target, step) => `${target} ${step} 단계`,
+    atStep: (step) => `${step} 단계`,
+    failedServers: (failed, total) => `(서버 ${failed}/${total} 실패)`,
+    doneServers: (done, total) => `(서버 ${done}/${total} 완료)`,
+  },
   field: {
     project: "프로젝트",
     stage: "스테이지",
     scenario: "시나리오",
-    executor: "실행자",
+    executor: "배포 실행자",
     type: "유형",
-    strategy: "전략",
+    strategy: "배포 전략",
     start: "시작",
     end: "종료",
     duration: "소요 시간",
     elapsed: "경과 시간",
-    runningSince: "진행 시작",
-    file: "파일",
+    file: "배포 파일",
     autoScalingGroup: "Auto Scaling Group",
     backupFile: "백업 파일",
   },
   notYet: "—",
   unnamed: "(이름 없음)",
   emptyStatus: "(상태 없음)",
-  targetsHeading: (total) => `배포 대상 (${total})`,
+  targetsHeading: (total) => `배포 타겟 (${total})`,
   stepsHeading: "단계",
-  noTargets: "아직 보고된 배포 대상이 없습니다.",
+  noTargets: "아직 보고된 배포 타겟이 없습니다.",
   otherStatuses: "기타",
   statusCount: (emoji, label, count) => `${emoji} ${label} ${count}`,
   serverNo: (no) => `서버 ${no}`,
-  leftOut: (count) => `…외 ${count}개:`,
-  demoNotice: "🧪 데모 데이터: NCP 자격 증명이 설정되지 않아 내장된 예시 배포를 보여 줍니다.",
+  leftOut: (count) => `그 밖의 배포 타겟 ${count}개:`,
+  demoNotice: "🧪 데모 데이터: NCP 인증 키가 설정되지 않아 내장된 예시 배포를 보여 줍니다.",
   liveNote: {
-    live: "🔄 배포가 끝날 때까지 자동으로 업데이트됩니다",
-    liveLimited: "🔄 몇 번만 자동으로 업데이트됩니다(Slack이 비공개 응답을 제한합니다) — 실시간으로 보려면 채널에 공유하세요",
-    lastUpdate: "⏸ 이 비공개 응답은 더 이상 자동으로 업데이트되지 않습니다 — 새로 고침을 누르세요",
+    live: "📡 배포가 끝날 때까지 자동으로 업데이트됩니다",
+    liveLimited: "📡 몇 번만 자동으로 업데이트됩니다(Slack이 비공개 응답을 제한합니다) — 실시간으로 보려면 채널에 공유하세요",
+    lastUpdate: "⏸ 이 비공개 응답은 더 이상 자동으로 업데이트되지 않습니다 — 새로고침을 누르세요",
     stale: (time) => `⚠️ 마지막 업데이트 ${time} (SourceDeploy에 연결할 수 없음)`,
-    expired: "⏹ 이 배포는 더 이상 따라가지 않습니다 — 최신 상태를 보려면 새로 고침을 누르세요",
+    expired: "💤 이 배포는 더 이상 따라가지 않습니다 — 최신 상태를 보려면 새로고침을 누르세요",
     notFollowed: {
       user: (limit) =>
-        `⏸ 실시간으로 업데이트하지 않습니다: 이미 배포 ${limit}개를 실시간으로 따라가고 있습니다 — 최신 상태를 보려면 새로 고침을 누르세요`,
+        `⏸ 실시간으로 업데이트하지 않습니다: 이미 배포 ${limit}개를 실시간으로 따라가고 있습니다 — 최신 상태를 보려면 새로고침을 누르세요`,
       channel: (limit) =>
-        `⏸ 실시간으로 업데이트하지 않습니다: 이 채널에서 이미 배포 ${limit}개를 실시간으로 따라가고 있습니다 — 최신 상태를 보려면 새로 고침을 누르세요`,
-      total: "⏸ 실시간으로 업데이트하지 않습니다: 앱이 따라갈 수 있는 배포 수가 가득 찼습니다 — 최신 상태를 보려면 새로 고침을 누르세요",
+        `⏸ 실시간으로 업데이트하지 않습니다: 이 채널에서 이미 배포 ${limit}개를 실시간으로 따라가고 있습니다 — 최신 상태를 보려면 새로고침을 누르세요`,
+      total: "⏸ 실시간으로 업데이트하지 않습니다: 앱이 따라갈 수 있는 배포 수가 가득 찼습니다 — 최신 상태를 보려면 새로고침을 누르세요",
     },
   },
   timeline: {
-    heading: "타임라인",
+    heading: "오래 걸린 배포 타겟 (단계 시작 시각으로 추정 ≈)",
     slowMark: "🐢",
+    estimate: (duration) => `≈${duration}`,
     step: (step, duration) => (duration === undefined ? step : `${step} ${duration}`),
     line: (name, total, steps) => `${name}${total === undefined ? "" : ` · ${total}`} — ${steps.join(" → ")}`,
-    more: (shown, total) => `…가장 느린 ${shown}개만 표시 (전체 ${total}개)`,
+    typical: (others, duration) => `나머지 배포 타겟 ${others}개: 보통 ${duration}`,
   },
   button: {
     openConsole: "콘솔에서 열기",
-    refresh: "새로 고침",
-    showAllTargets: "전체 대상 보기",
+    sourceDeployConsole: "SourceDeploy 콘솔",
+    refresh: "새로고침",
+    showAllTargets: "전체 배포 타겟 보기",
     share: "채널에 공유",
     details: "상세 보기",
     recentHistories: "최근 배포 보기",
@@ -404,19 +478,19 @@ const ko: Catalogue = {
     previous: "‹ 이전",
   },
   unfurl: {
-    failingTargets: "실패한 대상",
+    failingTargets: "실패한 배포 타겟",
     moreFailing: (count) => `…외 ${count}개 실패`,
   },
   list: {
-    heading: (project) => `${project}의 최근 배포`,
-    text: (project, count) => `${project}의 최근 배포 ${count}건`,
-    empty: (project) => `${project}에는 아직 배포 이력이 없습니다.`,
+    heading: (project) => `최근 배포: ${project}`,
+    text: (project, count) => `최근 배포 ${count}건: ${project}`,
+    empty: (project) => `아직 배포 이력이 없습니다: ${project}`,
     more: (count) => `…이전 배포 ${count}건은 표시하지 않았습니다.`,
   },
   modal: {
-    title: "전체 배포 대상",
+    title: "전체 배포 타겟",
     close: "닫기",
-    heading: (title, total) => `${title} · 대상 ${total}개`,
+    heading: (title, total) => `${title} · 배포 타겟 ${total}개`,
     page: (page, pages) => `${pages}쪽 중 ${page}쪽`,
   },
   help: {
@@ -437,22 +511,22 @@ const ko: Catalogue = {
   usage: {
     text: "요청을 이해하지 못했습니다.",
     reason: {
-      unrecognized: (input) => `“${input}”을(를) 이해하지 못했습니다.`,
-      bad_history_id: (input) => `“${input}”은(는) 올바른 배포 이력 ID가 아닙니다. ID는 숫자입니다.`,
+      unrecognized: (input) => `요청을 이해하지 못했습니다: “${input}”`,
+      bad_history_id: (input) => `올바른 배포 이력 ID가 아닙니다(ID는 숫자입니다): “${input}”`,
       too_long: (input) => `요청이 너무 깁니다: “${input}”`,
     },
-    hint: "`/deploy-history &lt;projectId&gt; &lt;historyId&gt;`, `/deploy-history &lt;project&gt;` 또는 `/deploy-history help`를 입력해 보세요.",
+    hint: "`/deploy-history &lt;projectId&gt; &lt;historyId&gt;`, `/deploy-history &lt;project&gt;` 또는 `/deploy-history help`로 시도해 보세요.",
   },
   error: {
     notFound: ({ projectId, historyId }) =>
       projectId !== undefined && historyId !== undefined
-        ? `배포 이력 ${projectId}/${historyId}을(를) 찾을 수 없습니다.`
+        ? `배포 이력을 찾을 수 없습니다: ${projectId}/${historyId}`
         : projectId !== undefined
-          ? `프로젝트 ${projectId}을(를) 찾을 수 없습니다.`
+          ? `프로젝트를 찾을 수 없습니다: ${projectId}`
           : "SourceDeploy에서 찾을 수 없습니다.",
     byCode: {
-      auth_failed: "SourceDeploy가 자격 증명을 거부했습니다. NCP_ACCESS_KEY / NCP_SECRET_KEY를 확인하세요.",
-      permission_denied: "NCP 자격 증명에 SourceDeploy의 이 정보를 읽을 권한이 없습니다. 서브 계정 권한을 확인하세요.",
+      auth_failed: "SourceDeploy가 인증 키를 거부했습니다. NCP_ACCESS_KEY / NCP_SECRET_KEY 값을 확인하세요.",
+      permission_denied: "NCP 인증 키에 SourceDeploy의 이 정보를 읽을 권한이 없습니다. 서브 계정 권한을 확인하세요.",
       rate_limited: "지금 SourceDeploy에 요청이 너무 많습니다. 잠시 후 다시 시도하세요.",
       unavailable: "지금 SourceDeploy를 사용할 수 없습니다. 잠시 후 다시 시도하세요.",
       timeout: "지금 SourceDeploy 응답이 느립니다. 다시 시도하세요.",
@@ -464,14 +538,13 @@ const ko: Catalogue = {
     generic: "죄송합니다. 문제가 발생했습니다. 다시 시도하세요.",
   },
   projects: {
-    heading: (filter) => (filter === undefined ? "SourceDeploy 프로젝트" : `“${filter}”와(과) 일치하는 SourceDeploy 프로젝트`),
+    heading: (filter) => (filter === undefined ? "SourceDeploy 프로젝트" : `SourceDeploy 프로젝트 검색: “${filter}”`),
     text: (count) => `SourceDeploy 프로젝트 ${count}개`,
-    empty: (filter) =>
-      filter === undefined ? "아직 SourceDeploy 프로젝트가 없습니다." : `“${filter}”와(과) 일치하는 프로젝트가 없습니다.`,
+    empty: (filter) => (filter === undefined ? "아직 SourceDeploy 프로젝트가 없습니다." : `일치하는 프로젝트가 없습니다: “${filter}”`),
     more: (count) => `…외 ${count}개. \`/deploy-history projects &lt;filter&gt;\`로 범위를 좁혀 보세요.`,
     line: (name, id) => `*${name}* · ID \`${id}\``,
-    notFound: (name) => `“${name}” 프로젝트가 없습니다. \`/deploy-history projects\`로 전체 목록을 확인하세요.`,
-    ambiguous: (name, count) => `“${name}”와(과) 일치하는 프로젝트가 ${count}개 있습니다. 어느 것인가요?`,
+    notFound: (name) => `이 이름의 프로젝트가 없습니다: “${name}”. \`/deploy-history projects\`로 전체 목록을 확인하세요.`,
+    ambiguous: (name, count) => `일치하는 프로젝트가 ${count}개 있습니다: “${name}”. 어느 것인가요?`,
     ambiguousHint: "프로젝트 ID를 사용하세요. 예: `/deploy-history 41027`",
   },
   accessDenied: "죄송합니다. 이 배포 이력은 여기에서 볼 수 없습니다. 필요하다면 앱 관리자에게 문의하세요.",

@@ -1,14 +1,16 @@
 /**
- * "Show all targets": every target of a history, several per section, paged. Paging is by a fixed
- * number of targets so a page is computed from the history alone, in original order.
+ * "Show all targets": every target of a history, several per section, paged, the failure first
+ * (failed, running, then the rest, each group in the API's order). Paging is by a fixed number of
+ * targets so a page is computed from the history alone.
  */
 import type { History } from "../sourcedeploy/model.js";
 import { ACTION_TARGETS_NEXT, ACTION_TARGETS_PREVIOUS, encodeTargetsPageRef, TARGETS_MODAL_CALLBACK_ID } from "./actions.js";
 import { actions, type Block, type Button, button, context, divider, LIMITS, type ModalView, plainText, section } from "./blocks.js";
 import { mrkdwn } from "./escape.js";
-import { singleSteps, titleOf, whereOf, withDemo } from "./history.js";
+import { headlineOf, singleSteps, whereOf, withDemo } from "./history.js";
 import type { RenderOptions } from "./options.js";
-import { compactTarget, renderContext, statusCounts, stepsLine } from "./targets.js";
+import { settled } from "./settle.js";
+import { compactTarget, prioritize, renderContext, statusCounts, stepsLine } from "./targets.js";
 
 /** Compact lines are at most ~220 characters, so a page stays well under the text limits. */
 export const TARGETS_PER_PAGE = 40;
@@ -41,14 +43,14 @@ function pageButtons(history: History, page: number, pages: number, options: Ren
 }
 
 /** `page` is 0-based and clamped to the pages that exist. */
-export function renderTargetsModal(history: History, page: number, options: RenderOptions): ModalView {
-  const ctx = renderContext(options.locale, options.timeZone);
+export function renderTargetsModal(raw: History, page: number, options: RenderOptions): ModalView {
+  const history = settled(raw);
+  const ctx = renderContext(options.locale, options.timeZone, history.targetShape);
   const c = ctx.c;
   const pages = pageCount(history);
   const current = Number.isInteger(page) ? Math.min(Math.max(page, 0), pages - 1) : 0;
-  const heading = section(
-    `*${mrkdwn(c.modal.heading(titleOf(history, options, c), history.targets.length), 300)}*\n${whereOf(history, c)}`,
-  );
+  const title = headlineOf(history, options, mrkdwn, { detail: false });
+  const heading = section(`*${c.modal.heading(title, history.targets.length)}*\n${whereOf(history, c)}`);
 
   let body: Block[];
   if (history.targetShape === "single") {
@@ -56,7 +58,7 @@ export function renderTargetsModal(history: History, page: number, options: Rend
   } else if (history.targets.length === 0) {
     body = [section(c.noTargets)];
   } else {
-    const slice = history.targets.slice(current * TARGETS_PER_PAGE, (current + 1) * TARGETS_PER_PAGE);
+    const slice = prioritize(history.targets).slice(current * TARGETS_PER_PAGE, (current + 1) * TARGETS_PER_PAGE);
     body = [
       context([statusCounts(history.targets, ctx)]),
       divider(),

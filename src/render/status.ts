@@ -11,7 +11,7 @@ import {
   type KnownTargetStatus,
   type Step,
 } from "../sourcedeploy/model.js";
-import { type Catalogue, messages } from "./i18n.js";
+import { type Catalogue, messages, type SettledStatus } from "./i18n.js";
 
 export const RANK = { problem: 0, running: 1, waiting: 2, done: 3 } as const;
 export type Rank = (typeof RANK)[keyof typeof RANK];
@@ -51,23 +51,28 @@ const HISTORY: Record<KnownHistoryStatus, Known> = {
   canary_reject: { emoji: "🚫", terminal: true, rank: RANK.done },
 };
 
-const TARGET: Record<KnownTargetStatus, Known> = {
+/** Not 🔄 (running) and not ⏹️ (canceled): something was left unfinished when the deployment ended. */
+const STOPPED: Known = { emoji: "⚠️", terminal: true, rank: RANK.problem };
+
+const TARGET: Record<KnownTargetStatus | SettledStatus, Known> = {
   fail: { emoji: "❌", terminal: true, rank: RANK.problem },
   pre: { emoji: "🔄", terminal: false, rank: RANK.running },
   deploy: { emoji: "🔄", terminal: false, rank: RANK.running },
   post: { emoji: "🔄", terminal: false, rank: RANK.running },
-  standby: { emoji: "⏸️", terminal: false, rank: RANK.waiting },
+  standby: { emoji: "🔗", terminal: false, rank: RANK.waiting },
   pending: { emoji: "⏳", terminal: false, rank: RANK.waiting },
   success: { emoji: "✅", terminal: true, rank: RANK.done },
   "no progress": { emoji: "⚪", terminal: true, rank: RANK.done },
+  stopped: STOPPED,
 };
 
-const STEP: Record<KnownStepStatus | "not_run" | "unreported", Known> = {
+const STEP: Record<KnownStepStatus | "not_run" | "unreported" | SettledStatus, Known> = {
   fail: { emoji: "❌", terminal: true, rank: RANK.problem },
   inprogress: { emoji: "🔄", terminal: false, rank: RANK.running },
   success: { emoji: "✅", terminal: true, rank: RANK.done },
   not_run: { emoji: "⚪", terminal: false, rank: RANK.waiting },
   unreported: { emoji: "▫️", terminal: false, rank: RANK.waiting },
+  stopped: STOPPED,
 };
 
 function labels(pick: (c: Catalogue) => string): Record<Locale, string> {

@@ -1,10 +1,12 @@
 /**
- * Server targets as mrkdwn: one full section per target when few, compact lines packed into
- * sections when many, and a per-status count of whatever did not fit. All linear in the number of
- * targets: only the targets that are shown are rendered.
+ * Server targets as mrkdwn, the failure first: failed targets, then running ones, then the rest.
+ * One full section per target when few, compact lines packed into sections when many; successful
+ * targets fold into a count once there are more than `FOLD_SUCCEEDED_OVER` of them, and whatever
+ * does not fit is counted per status. All linear in the number of targets: only the targets that
+ * are shown are rendered.
  */
 import type { Locale } from "../config.js";
-import { type ServerTarget, STEP_NAMES, type StepName, type Steps, TARGET_STATUSES } from "../sourcedeploy/model.js";
+import { type ServerTarget, STEP_NAMES, type StepName, type Steps, TARGET_STATUSES, type TargetShape } from "../sourcedeploy/model.js";
 import { LIMITS } from "./blocks.js";
 import { isBlank, mrkdwn } from "./escape.js";
 import { type Catalogue, messages } from "./i18n.js";
@@ -13,6 +15,8 @@ import { isValidDate, timeToken } from "./time.js";
 
 /** With at most this many targets, each gets its own section (if the budget allows). */
 export const FULL_SECTION_TARGETS = 20;
+/** With more successful targets than this, they are counted, not listed ("Show all targets" lists them). */
+export const FOLD_SUCCEEDED_OVER = 10;
 
 interface Sizes {
   name: number;
@@ -23,11 +27,13 @@ interface Sizes {
 const FULL: Sizes = { name: 150, serverNo: 40, unknownLabel: 40 };
 const COMPACT: Sizes = { name: 60, serverNo: 20, unknownLabel: 20 };
 
-/** What rendering a target needs: the locale, its catalogue and the time zone for fallbacks. */
+/** What rendering a target needs: the locale, its catalogue, the step names and the time zone for fallbacks. */
 export interface TargetContext {
   locale: Locale;
   c: Catalogue;
   timeZone: string;
+  /** Server targets say 배포 전 / 파일 배포 / 배포 후; Kubernetes and Object Storage 배포 준비 / 배포. */
+  stepNames: Record<StepName, string>;
 }
 
 function label(info: StatusInfo, ctx: TargetContext, max: number): string {
@@ -39,7 +45,7 @@ function stepText(name: StepName, steps: Steps, ctx: TargetContext, sizes: Sizes
   const info = stepStatus(step);
   const unknown = info.known ? "" : ` ${label(info, ctx, sizes.unknownLabel)}`;
   const time = withTime && step !== undefined && isValidDate(step.time) ? ` ${timeToken(step.time, ctx.timeZone)}` : "";
-  return `${ctx.c.stepName[name]} ${info.emoji}${unknown}${time}`;
+  return `${ctx.stepNames[name]} ${info.emoji}${unknown}${time}`;
 }
 
 /** `pre ✅ 14:06:09 · deploy ❌ 14:06:28 · post ⚪`; `names` limits which steps are listed. */
@@ -138,22 +144,31 @@ function pack(targets: readonly ServerTarget[], ctx: TargetContext, budget: Targ
   return { sections, shown };
 }
 
+function isSucceeded(target: ServerTarget): boolean {
+  return target.status === "success";
+}
+
+/** Failed, running and waiting targets in that order; successes after them, or only counted when many. */
+function shownAndFolded(targets: readonly ServerTarget[]): { shown: ServerTarget[]; folded: ServerTarget[] } {
+  const ordered = prioritize(targets);
+  const succeeded = ordered.reduce((n, t) => n + (isSucceeded(t) ? 1 : 0), 0);
+  if (succeeded <= FOLD_SUCCEEDED_OVER) return { shown: ordered, folded: [] };
+  return { shown: ordered.filter((t) => !isSucceeded(t)), folded: ordered.filter(isSucceeded) };
+}
+
 /**
  * What to show of `targets` within `budget` (sections and characters available to target
  * sections; the caller reserves room for the summary and the left-out line).
  */
 export function planTargets(targets: readonly ServerTarget[], ctx: TargetContext, budget: TargetBudget): TargetPlan {
-  const full = fitsFull(targets, ctx, budget);
-  if (full !== undefined) return { sections: full, shown: targets.length, leftOut: [], leftOutTotal: 0 };
-  const inOrder = pack(targets, ctx, budget);
-  if (inOrder.shown === targets.length) return { ...inOrder, leftOut: [], leftOutTotal: 0 };
-  const ordered = prioritize(targets);
-  const packed = pack(ordered, ctx, budget);
-  const rest = ordered.slice(packed.shown);
+  const { shown, folded } = shownAndFolded(targets);
+  const full = fitsFull(shown, ctx, budget);
+  const packed = full === undefined ? pack(shown, ctx, budget) : { sections: full, shown: shown.length };
+  const rest = [...shown.slice(packed.shown), ...folded];
   return { ...packed, leftOut: countByEmoji(rest), leftOutTotal: rest.length };
 }
 
-/** "…and 212 more: 210 ✅ 2 ⏸️" */
+/** "212 more targets: 210 ✅ 2 ⚪" */
 export function leftOutLine(plan: TargetPlan, c: Catalogue): string {
   return `${c.leftOut(plan.leftOutTotal)} ${plan.leftOut.map((g) => `${g.count} ${g.emoji}`).join(" ")}`;
 }
@@ -185,6 +200,7 @@ export function progressBar(done: number, total: number): string {
   return `${"▰".repeat(filled)}${"▱".repeat(width - filled)} ${done}/${total}`;
 }
 
-export function renderContext(locale: Locale, timeZone: string): TargetContext {
-  return { locale, c: messages(locale), timeZone };
+export function renderContext(locale: Locale, timeZone: string, shape: TargetShape = "servers"): TargetContext {
+  const c = messages(locale);
+  return { locale, c, timeZone, stepNames: c.stepName[shape] };
 }

@@ -1,15 +1,17 @@
 /**
  * How long each server target spent in each step of a finished deployment, slowest target first.
- * The API reports only when each step started, so durations are derived from start times.
+ * The API reports only when each step started, so durations are derived from start times: every
+ * one is an estimate, shown with "≈". The message shows the timeline only when it says something:
+ * some targets took markedly longer than the typical one.
  */
 import { type History, type ServerTarget, STEP_NAMES, type StepName } from "../sourcedeploy/model.js";
 import { isBlank, mrkdwn } from "./escape.js";
 import type { Catalogue } from "./i18n.js";
 import { formatSeconds, isValidDate } from "./time.js";
 
-/** At most this many targets are listed. */
-export const TIMELINE_LINES = 10;
-/** The slowest target is marked when it took at least this many times the median… */
+/** At most this many slow targets are listed. */
+export const TIMELINE_LINES = 5;
+/** A target is slow when it took at least this many times the median… */
 export const SLOW_FACTOR = 1.5;
 /** …and at least this many targets have a known total. */
 export const SLOW_MIN_TARGETS = 3;
@@ -34,6 +36,10 @@ export interface Timeline {
   entries: TimelineEntry[];
   /** Whether the first entry is markedly slower than the median target. */
   slowest: boolean;
+  /** How many of the first entries are markedly slow (0 unless `slowest`). */
+  slowCount: number;
+  /** Median of the known totals, when there are enough of them to compare. */
+  medianSeconds?: number;
 }
 
 interface Start {
@@ -96,15 +102,19 @@ function median(sorted: readonly number[]): number {
   return sorted.length % 2 === 1 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 }
 
-function isMarkedlySlow(entries: readonly TimelineEntry[]): boolean {
+function slowness(entries: readonly TimelineEntry[]): Pick<Timeline, "slowest" | "slowCount" | "medianSeconds"> {
   const totals = entries.flatMap((e) => (e.totalSeconds === undefined ? [] : [e.totalSeconds])).sort((a, b) => a - b);
-  const slowest = totals[totals.length - 1];
-  return totals.length >= SLOW_MIN_TARGETS && slowest !== undefined && slowest > 0 && slowest >= SLOW_FACTOR * median(totals);
+  if (totals.length < SLOW_MIN_TARGETS) return { slowest: false, slowCount: 0 };
+  const middle = median(totals);
+  const isSlow = (total: number | undefined) => total !== undefined && total > 0 && total >= SLOW_FACTOR * middle;
+  let slowCount = 0;
+  while (slowCount < entries.length && isSlow(entries[slowCount]?.totalSeconds)) slowCount += 1;
+  return { slowest: slowCount > 0, slowCount, medianSeconds: middle };
 }
 
 /** The timeline of a history's server targets (any status; the caller decides when to show it). */
 export function computeTimeline(history: History): Timeline {
-  if (history.targetShape !== "servers") return { entries: [], slowest: false };
+  if (history.targetShape !== "servers") return { entries: [], slowest: false, slowCount: 0 };
   const starts: Start[] = history.targets
     .flatMap((target, owner) => timedSteps(target).map(({ ms }) => ({ ms, owner })))
     .sort((a, b) => a.ms - b.ms);
@@ -112,23 +122,31 @@ export function computeTimeline(history: History): Timeline {
   const entries = history.targets
     .flatMap((target, owner) => (timedSteps(target).length === 0 ? [] : [entryOf(target, owner, starts, historyEnd)]))
     .sort((a, b) => (b.totalSeconds ?? -1) - (a.totalSeconds ?? -1));
-  return { entries, slowest: isMarkedlySlow(entries) };
+  return { entries, ...slowness(entries) };
 }
 
-function entryLine(entry: TimelineEntry, slow: boolean, c: Catalogue): string {
+function estimate(seconds: number, c: Catalogue): string {
+  return c.timeline.estimate(formatSeconds(seconds, c));
+}
+
+function entryLine(entry: TimelineEntry, c: Catalogue): string {
   const name = isBlank(entry.target.name) ? c.unnamed : mrkdwn(entry.target.name, NAME_MAX);
-  const total = entry.totalSeconds === undefined ? undefined : formatSeconds(entry.totalSeconds, c);
+  const total = entry.totalSeconds === undefined ? undefined : estimate(entry.totalSeconds, c);
   const steps = entry.steps.map((s) =>
-    c.timeline.step(c.stepName[s.name], s.seconds === undefined ? undefined : formatSeconds(s.seconds, c)),
+    c.timeline.step(c.stepName.servers[s.name], s.seconds === undefined ? undefined : estimate(s.seconds, c)),
   );
-  return c.timeline.line(slow ? `${c.timeline.slowMark} ${name}` : name, total, steps);
+  return c.timeline.line(`${c.timeline.slowMark} ${name}`, total, steps);
 }
 
-/** "*Timeline*" and one line per target (at most `TIMELINE_LINES`); undefined when there is nothing to show. */
+/**
+ * "*Slowest targets (≈ estimated …)*", one line per markedly slow target (at most
+ * `TIMELINE_LINES`), then how long the others typically took; undefined when no target stands out.
+ */
 export function timelineText(timeline: Timeline, c: Catalogue): string | undefined {
-  if (timeline.entries.length === 0) return undefined;
-  const shown = timeline.entries.slice(0, TIMELINE_LINES);
-  const lines = shown.map((entry, i) => entryLine(entry, i === 0 && timeline.slowest, c));
-  if (timeline.entries.length > shown.length) lines.push(c.timeline.more(shown.length, timeline.entries.length));
+  if (!timeline.slowest || timeline.medianSeconds === undefined) return undefined;
+  const shown = timeline.entries.slice(0, Math.min(timeline.slowCount, TIMELINE_LINES));
+  const lines = shown.map((entry) => entryLine(entry, c));
+  const others = timeline.entries.length - timeline.slowCount;
+  if (others > 0) lines.push(c.timeline.typical(others, estimate(timeline.medianSeconds, c)));
   return `*${c.timeline.heading}*\n${lines.join("\n")}`;
 }

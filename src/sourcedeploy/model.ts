@@ -51,6 +51,42 @@ export type StepName = (typeof STEP_NAMES)[number];
 /** Canonical deployment type; the documented typos map onto these. */
 export type DeploymentType = "Server" | "AutoScalingGroup" | "KubernetesService" | "ObjectStorage" | "Unknown";
 
+/** `History.targetShape`: one entry per server, or one deployment-wide set of steps. */
+export type TargetShape = "servers" | "single";
+
+/** Deployment strategies the docs list; others are kept as sent. */
+export const STRATEGIES = ["normal", "blueGreen", "rolling", "canary"] as const;
+export type KnownStrategy = (typeof STRATEGIES)[number];
+
+/** Where a deployment file comes from; `ObjectStroage` (a typo in the docs) is Object Storage. */
+export const FILE_TYPES = ["SourceBuild", "ObjectStorage"] as const;
+export type KnownFileType = (typeof FILE_TYPES)[number];
+
+/** Letters only, lower-cased: `blue_green`, `Blue-Green` and `blueGreen` all read `bluegreen`. */
+function stem(value: string): string {
+  return value.toLowerCase().replace(/[^a-z]/g, "");
+}
+
+const STRATEGY_STEMS = new Map<string, KnownStrategy>([
+  ...STRATEGIES.map((s) => [stem(s), s] as const),
+  ["default", "normal"],
+  ["basic", "normal"],
+]);
+
+export function knownStrategy(value: string): KnownStrategy | undefined {
+  return STRATEGY_STEMS.get(stem(value));
+}
+
+const FILE_TYPE_STEMS = new Map<string, KnownFileType>([
+  ...FILE_TYPES.map((t) => [stem(t), t] as const),
+  ["objectstroage", "ObjectStorage"],
+  ["objectstorge", "ObjectStorage"],
+]);
+
+export function knownFileType(value: string): KnownFileType | undefined {
+  return FILE_TYPE_STEMS.get(stem(value));
+}
+
 export interface NamedRef {
   id: string;
   name: string;
@@ -105,7 +141,7 @@ export interface History {
    * `single`: KubernetesService and ObjectStorage deployments, whose one target has only steps
    * (`pre` / `deploy`) and lives in `steps`; `targets` is then empty.
    */
-  targetShape: "servers" | "single";
+  targetShape: TargetShape;
   targets: ServerTarget[];
   steps?: Steps;
 }

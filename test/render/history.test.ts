@@ -56,20 +56,24 @@ describe("renderHistory content", () => {
     const web02 = sectionTexts(message).find((t) => t.includes("web-02"));
     expect(web02).toBeDefined();
     expect(web02).toMatch(/^❌ \*web-02\* \(21880452\) · failed\n/);
-    expect(web02).toMatch(/deploy ❌ <!date\^1772600844\^\{time_secs\}\|14:07:24>/);
-    expect(web02).toContain("post ⚪");
-    expect(headerText(message)).toBe("❌ Deploy #903344 failed");
+    expect(web02).toMatch(/file deploy ❌ <!date\^1772600844\^\{time_secs\}\|14:07:24>/);
+    expect(web02).toContain("post-deploy ⚪");
+    expect(headerText(message)).toBe(
+      "❌ shop-api › prod-web deploy failed — web-02 at the file deploy step (1/3 servers failed) · #903344",
+    );
   });
 
   it("localizes the title", () => {
-    expect(headerText(renderHistory(historyFixture("server-fail.json"), options({ locale: "ko" })))).toBe("❌ 배포 #903344 실패");
+    expect(headerText(renderHistory(historyFixture("server-fail.json"), options({ locale: "ko" })))).toBe(
+      "❌ shop-api › prod-web 배포 실패 — web-02 파일 배포 단계 (서버 1/3 실패) · #903344",
+    );
   });
 
-  it("gives each of a few server targets its own section, in order", () => {
+  it("gives each of a few server targets its own section, the failed one first", () => {
     const message = renderHistory(historyFixture("server-fail.json"), options());
     const targets = sectionTexts(message).filter((t) => /\*web-0\d\*/.test(t));
     expect(targets).toHaveLength(3);
-    expect(targets.map((t) => /web-0\d/.exec(t)?.[0])).toEqual(["web-01", "web-02", "web-03"]);
+    expect(targets.map((t) => /web-0\d/.exec(t)?.[0])).toEqual(["web-02", "web-01", "web-03"]);
   });
 
   it("shows the duration in both locales", () => {
@@ -86,7 +90,7 @@ describe("renderHistory content", () => {
 
   it("counts targets per status", () => {
     const summary = sectionTexts(renderHistory(historyFixture("server-fail.json"), options())).find((t) => t.startsWith("*Targets"));
-    expect(summary).toBe("*Targets (3)*\n❌ 1 failed · ✅ 1 succeeded · ⚪ 1 not run");
+    expect(summary).toBe("*Targets (3)*\n❌ 1 failed · ✅ 1 succeeded · ⚪ 1 not deployed");
   });
 
   it("offers no Refresh for a finished deployment", () => {
@@ -106,25 +110,34 @@ describe("renderHistory content", () => {
   it("shows the canary-analyzing status of k8s-canary and offers Refresh", () => {
     for (const locale of ["en", "ko"] as const) {
       const message = renderHistory(historyFixture("k8s-canary.json"), options({ locale }));
-      expect(headerText(message)).toBe(locale === "en" ? "🔬 Deploy #904120 canary analyzing" : "🔬 배포 #904120 카나리 분석 중");
+      expect(headerText(message)).toBe(
+        locale === "en"
+          ? "🔬 catalog-svc › prod-nks analyzing canary — at the deploy step · #904120"
+          : "🔬 catalog-svc › prod-nks 카나리 분석 중 — 배포 단계 · #904120",
+      );
       expect(actionIds(message)).toContain(ACTION_REFRESH);
     }
   });
 
   it("gives a single-target deployment one section with its pre and deploy steps", () => {
     const message = renderHistory(historyFixture("objectstorage.json"), options());
-    const steps = sectionTexts(message).filter((t) => t.includes("pre ✅"));
+    const steps = sectionTexts(message).filter((t) => t.includes("prepare ✅"));
     expect(steps).toHaveLength(1);
-    expect(steps[0]).toMatch(/^\*Steps\*\npre ✅ <!date\^1772882102\^\{time_secs\}\|[^>]+> · deploy ✅ <!date\^1772882120\^/);
+    expect(steps[0]).toMatch(/^\*Steps\*\nprepare ✅ <!date\^1772882102\^\{time_secs\}\|[^>]+> · deploy ✅ <!date\^1772882120\^/);
     expect(steps[0]).not.toContain("post");
+    const ko = sectionTexts(renderHistory(historyFixture("objectstorage.json"), options({ locale: "ko" })));
+    expect(ko.find((t) => t.startsWith("*단계*"))).toMatch(/^\*단계\*\n배포 준비 ✅ .* · 배포 ✅ /);
     expect(allText(message)).toContain("*Backup file*\\nbackup/storefront-web/20260307-173502.zip");
   });
 
   it("shows the auto scaling group and the file", () => {
     const text = allText(renderHistory(historyFixture("asg-bluegreen.json"), options()));
     expect(text).toContain("*Auto Scaling Group*\\nshop-api-green (880211)");
-    expect(text).toContain("*File*\\nreleases/shop-api-2.14.0.zip (ObjectStorage)");
-    expect(text).toContain("*Strategy*\\nblueGreen");
+    expect(text).toContain("*Deployment file*\\nreleases/shop-api-2.14.0.zip (Object Storage)");
+    expect(text).toContain("*Strategy*\\nBlue/Green");
+    const ko = allText(renderHistory(historyFixture("asg-bluegreen.json"), options({ locale: "ko" })));
+    expect(ko).toContain("*배포 전략*\\n블루/그린");
+    expect(ko).toContain("*배포 파일*\\nreleases/shop-api-2.14.0.zip (Object Storage)");
   });
 
   it("offers Share to channel only when asked, with the history reference as value", () => {
@@ -151,14 +164,35 @@ describe("renderHistory content", () => {
     expect(allText(renderHistory(history, options()))).not.toContain("Demo data");
   });
 
-  it("writes a one-line top-level text with status, where, id and executor", () => {
-    const message = renderHistory(historyFixture("server-fail.json"), options());
-    expect(message.text).toBe("❌ Deploy #903344 failed · shop-api › prod-web › web-release-sequential · by hyejin.park");
+  it("writes a one-line notification text: outcome, project › stage, failing server and step, id", () => {
+    expect(renderHistory(historyFixture("server-fail.json"), options()).text).toBe(
+      "❌ shop-api › prod-web deploy failed — web-02 at the file deploy step (1/3 servers failed) · #903344",
+    );
+    expect(renderHistory(historyFixture("server-fail.json"), options({ locale: "ko" })).text).toBe(
+      "❌ shop-api › prod-web 배포 실패 — web-02 파일 배포 단계 (서버 1/3 실패) · #903344",
+    );
+  });
+
+  it("names the current server and step of a running deployment in the notification", () => {
+    expect(renderHistory(historyFixture("server-inprogress.wrapped.json"), options({ locale: "ko" })).text).toBe(
+      "🔄 shop-api › prod-web 배포 중 — web-02 파일 배포 단계 (서버 1/4 완료) · #904611",
+    );
+  });
+
+  it("names no server when nothing failed or runs", () => {
+    expect(renderHistory(historyFixture("asg-bluegreen.json"), options()).text).toBe("✅ shop-api › prod-asg deploy succeeded · #903501");
   });
 });
 
+/** The sections between the targets summary's divider and the next non-section block. */
+function firstTargetsSection(message: Message): string {
+  const at = message.blocks.findIndex((b) => b.type === "divider");
+  const block = message.blocks[at + 1];
+  return block?.type === "section" ? (block.text?.text ?? "") : "";
+}
+
 describe("many targets", () => {
-  it("summarizes what does not fit, failed and running first, and offers all targets", () => {
+  it("lists failed, running and waiting targets first and folds 350 successes into a count", () => {
     const history = manyTargets([
       ["success", 250],
       ["standby", 2],
@@ -169,55 +203,110 @@ describe("many targets", () => {
     const message = renderHistory(history, options());
     assertValidMessage(message);
     const texts = mrkdwnTexts(message.blocks).join("\n");
-    // The failing and running targets come first even though they are in the middle of the list.
-    expect(texts.indexOf("*srv-253*")).toBeGreaterThan(-1);
-    expect(texts.indexOf("*srv-253*")).toBeLessThan(texts.indexOf("*srv-1*"));
-    expect(texts.indexOf("*srv-256*")).toBeLessThan(texts.indexOf("*srv-1*"));
-    const leftOut = /…and (\d+) more: ((?:\d+ \S+ ?)+)/.exec(texts);
-    expect(leftOut).not.toBeNull();
-    const shown = (texts.match(/\*srv-\d+\*/g) ?? []).length;
-    const counted = [...(leftOut?.[2] ?? "").matchAll(/(\d+) /g)].reduce((n, m) => n + Number(m[1]), 0);
-    expect(Number(leftOut?.[1])).toBe(counted);
-    expect(shown + counted).toBe(356);
-    expect(leftOut?.[2]).toMatch(/^\d+ ✅ 2 ⏸️$/);
+    const shown = [...texts.matchAll(/\*(srv-\d+)\*/g)].map((m) => m[1]);
+    expect(shown).toEqual(["srv-253", "srv-254", "srv-255", "srv-256", "srv-251", "srv-252"]);
+    expect(texts).toContain("350 more targets: 350 ✅");
     expect(actionIds(message)).toContain(ACTION_SHOW_TARGETS);
   });
 
-  it("packs 40 targets without leaving any out", () => {
-    const message = renderHistory(manyTargets([["success", 40]]), options());
+  it("puts failures at positions 45 and 52 of 60 targets in the first targets section", () => {
+    const statuses = Array.from({ length: 60 }, (_, i) => (i === 44 || i === 51 ? "fail" : i % 2 === 0 ? "no progress" : "success"));
+    const base = historyFixture("server-fail.json");
+    const history: History = { ...base, targets: statuses.map((status, i) => target(`srv-${i + 1}`, status)) };
+    for (const locale of ["en", "ko"] as const) {
+      const message = renderHistory(history, options({ locale }));
+      assertValidMessage(message);
+      const first = firstTargetsSection(message);
+      expect(first.indexOf("*srv-45*")).toBe(first.indexOf("❌ *srv-45*") + 2);
+      expect(first).toMatch(/^❌ \*srv-45\*[^\n]*\n❌ \*srv-52\*/);
+    }
+  });
+
+  it("lists up to ten successful targets and folds eleven", () => {
+    const ten = renderHistory(
+      manyTargets([
+        ["fail", 1],
+        ["success", 10],
+      ]),
+      options(),
+    );
+    expect((allText(ten).match(/\*srv-\d+\*/g) ?? []).length).toBe(11);
+    expect(actionIds(ten)).not.toContain(ACTION_SHOW_TARGETS);
+    const eleven = renderHistory(
+      manyTargets([
+        ["fail", 1],
+        ["success", 11],
+      ]),
+      options({ locale: "ko" }),
+    );
+    const texts = mrkdwnTexts(eleven.blocks).join("\n");
+    expect(texts.match(/\*srv-\d+\*/g)).toEqual(["*srv-1*"]);
+    expect(texts).toContain("그 밖의 배포 타겟 11개: 11 ✅");
+    expect(actionIds(eleven)).toContain(ACTION_SHOW_TARGETS);
+  });
+
+  it("packs 40 targets that are not successes without leaving any out", () => {
+    const message = renderHistory(manyTargets([["no progress", 40]]), options());
     assertValidMessage(message);
     expect((allText(message).match(/\*srv-\d+\*/g) ?? []).length).toBe(40);
     expect(actionIds(message)).not.toContain(ACTION_SHOW_TARGETS);
   });
 
   it("keeps 20 targets one per section", () => {
-    const message = renderHistory(manyTargets([["success", 20]]), options());
+    const message = renderHistory(manyTargets([["no progress", 20]]), options());
     expect(sectionTexts(message).filter((t) => t.includes("*srv-"))).toHaveLength(20);
+  });
+
+  it("counts what still does not fit, per status", () => {
+    const message = renderHistory(
+      manyTargets([
+        ["no progress", 400],
+        ["fail", 1],
+      ]),
+      options(),
+    );
+    assertValidMessage(message);
+    const texts = mrkdwnTexts(message.blocks).join("\n");
+    expect(firstTargetsSection(message)).toMatch(/^❌ \*srv-401\*/);
+    const leftOut = /(\d+) more targets: (\d+) ⚪/.exec(texts);
+    const shown = (texts.match(/\*srv-\d+\*/g) ?? []).length;
+    expect(Number(leftOut?.[1])).toBe(Number(leftOut?.[2]));
+    expect(shown + Number(leftOut?.[1])).toBe(401);
   });
 });
 
 describe("renderUnfurl", () => {
-  it("is compact and lists the failing targets with their failed step", () => {
+  it("leads with the outcome, then the failed server and step without a second ❌", () => {
     const unfurl = renderUnfurl(historyFixture("server-fail.json"), options());
+    const first = sectionTexts(unfurl)[0];
+    expect(first).toBe("*❌ shop-api › prod-web deploy failed · #903344*\nweb-02 at the file deploy step (1/3 servers failed)");
     const text = mrkdwnTexts(unfurl.blocks).join("\n");
-    expect(text).toContain("*❌ Deploy #903344 failed*");
-    expect(text).toContain("❌ *web-02* — deploy ❌");
-    expect(text).toContain("❌ 1 failed · ✅ 1 succeeded · ⚪ 1 not run");
+    expect(text).toContain("❌ 1 failed · ✅ 1 succeeded · ⚪ 1 not deployed");
     expect(text).not.toContain("web-01");
+    expect(sectionTexts(renderUnfurl(historyFixture("server-fail.json"), options({ locale: "ko" })))[0]).toBe(
+      "*❌ shop-api › prod-web 배포 실패 · #903344*\nweb-02 파일 배포 단계 (서버 1/3 실패)",
+    );
   });
 
-  it("counts failing targets beyond the first five", () => {
+  it("names the current server while running", () => {
+    const first = sectionTexts(renderUnfurl(historyFixture("server-inprogress.wrapped.json"), options()))[0];
+    expect(first).toBe("*🔄 shop-api › prod-web deploying · #904611*\nweb-02 at the file deploy step (1/4 servers done)");
+  });
+
+  it("lists further failed targets, counting those beyond the first five", () => {
     const history = { ...manyTargets([["fail", 9]]), status: "fail" };
     const text = mrkdwnTexts(renderUnfurl(history, options()).blocks).join("\n");
+    expect(text).toContain("srv-1 (9/9 servers failed)");
+    expect(text).not.toContain("❌ *srv");
     expect(text).toContain("*srv-5*");
     expect(text).not.toContain("*srv-6*");
-    expect(text).toContain("…and 4 more failing");
+    expect(text).toContain("…and 4 more failed");
   });
 
   it("shows the progress of a running deployment", () => {
     const text = mrkdwnTexts(renderUnfurl(historyFixture("server-inprogress.wrapped.json"), options()).blocks).join("\n");
     expect(text).toContain("▰▱▱▱ 1/4");
-    expect(text).toContain("Elapsed: 2m");
+    expect(text).toMatch(/Started: <!date[^>]+> \(2m\)/);
   });
 });
 
@@ -246,7 +335,8 @@ describe("escaping", () => {
     const message = renderHistory(history, options());
     assertValidMessage(message);
     const header = textObjects(message.blocks).find((t) => t.type === "plain_text")?.text ?? "";
-    expect(header.startsWith("❌ Deploy #<1>")).toBe(true);
+    expect(header.startsWith("❌ shop-api › prod-web deploy failed")).toBe(true);
+    expect(header).toContain("#<1><1>");
     expect(header.length).toBeLessThanOrEqual(150);
   });
 });

@@ -58,7 +58,7 @@ describe("renderHistoryList", () => {
   it("shows emoji, status, stage / scenario and the start as a date token on one line", () => {
     const line = mrkdwnTexts(renderHistoryList(project, historyListFixture(), options()).blocks).find((t) => t.includes("#903344"));
     expect(line).toBe(
-      "❌ *#903344* failed · prod-web / web-release-sequential · <!date^1772600767^{date_short_pretty} {time}|2026-03-04 14:06 GMT+9>",
+      "❌ *#903344* deploy failed · prod-web / web-release-sequential · <!date^1772600767^{date_short_pretty} {time}|2026-03-04 14:06 GMT+9>",
     );
   });
 
@@ -92,7 +92,7 @@ describe("renderTargetsModal", () => {
     expect(buttons(view.blocks)).toEqual([]);
   });
 
-  it("pages 2000 targets, each page ≤ 100 blocks, listing every target exactly once", () => {
+  it("pages 2000 targets, each page ≤ 100 blocks, listing every target exactly once, the failed ones first", () => {
     const history = withTargets(2000);
     const pages = pageCount(history);
     expect(pages).toBe(Math.ceil(2000 / TARGETS_PER_PAGE));
@@ -112,18 +112,20 @@ describe("renderTargetsModal", () => {
         expect(ref?.page).toBe(b.action_id === ACTION_TARGETS_NEXT ? page + 1 : page - 1);
       }
     }
-    expect(seen).toEqual(history.targets.map((t) => t.name));
+    const failed = history.targets.filter((t) => t.status === "fail").map((t) => t.name);
+    const succeeded = history.targets.filter((t) => t.status === "success").map((t) => t.name);
+    expect(seen).toEqual([...failed, ...succeeded]);
   });
 
   it("clamps a page beyond the end", () => {
     const view = renderTargetsModal(withTargets(100), 99, options());
     expect(JSON.parse(view.private_metadata).page).toBe(pageCount(withTargets(100)) - 1);
-    expect(mrkdwnTexts(view.blocks).join("\n")).toContain("*node-99*");
+    expect(mrkdwnTexts(view.blocks).join("\n")).toContain("*node-97*"); // the last success; failures come first
   });
 
   it("shows the steps of a single-target deployment", () => {
     const view = renderTargetsModal(historyFixture("k8s-canary.json"), 0, options());
     assertValidModal(view);
-    expect(mrkdwnTexts(view.blocks).join("\n")).toMatch(/pre ✅ <!date\^\d+\^\{time_secs\}\|[^>]+> · deploy 🔄/);
+    expect(mrkdwnTexts(view.blocks).join("\n")).toMatch(/prepare ✅ <!date\^\d+\^\{time_secs\}\|[^>]+> · deploy 🔄/);
   });
 });

@@ -7,16 +7,16 @@ const LAST_SUCCESS = new Date(1772978490000); // 2026-03-08 23:01:30 KST
 const STALE_TOKEN = "<!date^1772978490^{date_short_pretty} {time}|2026-03-08 23:01 GMT+9>";
 
 const NOTES: Array<[LiveNote, string, string]> = [
-  [{ kind: "live" }, "🔄 Updates itself until the deployment ends", "🔄 배포가 끝날 때까지 자동으로 업데이트됩니다"],
+  [{ kind: "live" }, "📡 Updates itself until the deployment ends", "📡 배포가 끝날 때까지 자동으로 업데이트됩니다"],
   [
     { kind: "live_limited" },
-    "🔄 Updates itself a few times (Slack limits private replies) — Share to channel to follow it live",
-    "🔄 몇 번만 자동으로 업데이트됩니다(Slack이 비공개 응답을 제한합니다) — 실시간으로 보려면 채널에 공유하세요",
+    "📡 Updates itself a few times (Slack limits private replies) — Share to channel to follow it live",
+    "📡 몇 번만 자동으로 업데이트됩니다(Slack이 비공개 응답을 제한합니다) — 실시간으로 보려면 채널에 공유하세요",
   ],
   [
     { kind: "last_update" },
     "⏸ No more automatic updates for this private reply — press Refresh",
-    "⏸ 이 비공개 응답은 더 이상 자동으로 업데이트되지 않습니다 — 새로 고침을 누르세요",
+    "⏸ 이 비공개 응답은 더 이상 자동으로 업데이트되지 않습니다 — 새로고침을 누르세요",
   ],
   [
     { kind: "stale", lastSuccessAt: LAST_SUCCESS },
@@ -25,23 +25,23 @@ const NOTES: Array<[LiveNote, string, string]> = [
   ],
   [
     { kind: "expired" },
-    "⏹ Stopped following this deployment — press Refresh for the latest",
-    "⏹ 이 배포는 더 이상 따라가지 않습니다 — 최신 상태를 보려면 새로 고침을 누르세요",
+    "💤 Stopped following this deployment — press Refresh for the latest",
+    "💤 이 배포는 더 이상 따라가지 않습니다 — 최신 상태를 보려면 새로고침을 누르세요",
   ],
   [
     { kind: "not_followed", quota: "user", limit: 20 },
     "⏸ Not updating live: you already follow 20 deployments live — press Refresh for the latest",
-    "⏸ 실시간으로 업데이트하지 않습니다: 이미 배포 20개를 실시간으로 따라가고 있습니다 — 최신 상태를 보려면 새로 고침을 누르세요",
+    "⏸ 실시간으로 업데이트하지 않습니다: 이미 배포 20개를 실시간으로 따라가고 있습니다 — 최신 상태를 보려면 새로고침을 누르세요",
   ],
   [
     { kind: "not_followed", quota: "channel", limit: 50 },
     "⏸ Not updating live: this channel already follows 50 deployments live — press Refresh for the latest",
-    "⏸ 실시간으로 업데이트하지 않습니다: 이 채널에서 이미 배포 50개를 실시간으로 따라가고 있습니다 — 최신 상태를 보려면 새로 고침을 누르세요",
+    "⏸ 실시간으로 업데이트하지 않습니다: 이 채널에서 이미 배포 50개를 실시간으로 따라가고 있습니다 — 최신 상태를 보려면 새로고침을 누르세요",
   ],
   [
     { kind: "not_followed", quota: "total", limit: 500 },
     "⏸ Not updating live: the app follows as many deployments as it may — press Refresh for the latest",
-    "⏸ 실시간으로 업데이트하지 않습니다: 앱이 따라갈 수 있는 배포 수가 가득 찼습니다 — 최신 상태를 보려면 새로 고침을 누르세요",
+    "⏸ 실시간으로 업데이트하지 않습니다: 앱이 따라갈 수 있는 배포 수가 가득 찼습니다 — 최신 상태를 보려면 새로고침을 누르세요",
   ],
 ];
 
@@ -92,7 +92,7 @@ describe("live notes", () => {
     const finished = historyFixture("server-fail.json");
     for (const kind of ["live", "live_limited", "last_update"] as const) {
       for (const message of [renderHistory(finished, options({ live: { kind } })), renderUnfurl(finished, options({ live: { kind } }))]) {
-        expect(contextTexts(message).some((t) => /^(🔄|⏸)/.test(t))).toBe(false);
+        expect(contextTexts(message).some((t) => /^(📡|⏸)/.test(t))).toBe(false);
       }
     }
   });
@@ -106,6 +106,7 @@ describe("live notes", () => {
 describe("relativeElapsed", () => {
   const later = new Date(NOW.getTime() + 7 * 60_000);
   const START_TOKEN = "<!date^1772978400^{ago}|2026-03-08 23:00 GMT+9>";
+  const DATE_TOKEN = "<!date^1772978400^{date_short_pretty} {time}|2026-03-08 23:00 GMT+9>";
 
   it("renders a running deployment identically at any time, with a live {ago} token", () => {
     for (const locale of ["en", "ko"] as const) {
@@ -115,11 +116,24 @@ describe("relativeElapsed", () => {
     }
     const message = renderHistory(running(), options({ relativeElapsed: true }));
     expect(messageProblems(message)).toEqual([]);
-    expect(fieldTexts(message)).toContain(`*Running since*\n${START_TOKEN}`);
-    expect(fieldTexts(renderHistory(running(), options({ locale: "ko", relativeElapsed: true })))).toContain(`*진행 시작*\n${START_TOKEN}`);
+    expect(fieldTexts(message)).toContain(`*Started*\n${DATE_TOKEN} (${START_TOKEN})`);
+    const ko = fieldTexts(renderHistory(running(), options({ locale: "ko", relativeElapsed: true })));
+    expect(ko).toContain(`*시작*\n${DATE_TOKEN} (${START_TOKEN})`);
     expect(mrkdwnTexts(renderUnfurl(running(), options({ relativeElapsed: true })).blocks).join("\n")).toContain(
-      `Running since: ${START_TOKEN}`,
+      `Started: ${DATE_TOKEN} (${START_TOKEN})`,
     );
+  });
+
+  it("shows a running deployment's start once, with no end and no second start field", () => {
+    for (const locale of ["en", "ko"] as const) {
+      for (const relativeElapsed of [false, true]) {
+        const fields = fieldTexts(renderHistory(running(), options({ locale, relativeElapsed })));
+        const labels = fields.map((f) => /^\*([^*]+)\*/.exec(f)?.[1]);
+        expect(labels.filter((l) => l === "Started" || l === "시작")).toHaveLength(1);
+        expect(labels).not.toContain(locale === "en" ? "Ended" : "종료");
+        expect(labels).not.toContain(locale === "en" ? "Running since" : "진행 시작");
+      }
+    }
   });
 
   it("is needed for that: without it the elapsed time follows `now`", () => {

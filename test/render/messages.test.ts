@@ -69,7 +69,7 @@ describe("renderError", () => {
   it("names the missing history", () => {
     const error = new SourceDeployError("not_found", "not found", { resource: { projectId: "41027", historyId: "903344" } });
     expect(visible(renderError(error, options()))).toContain("History 41027/903344 was not found.");
-    expect(visible(renderError(error, options({ locale: "ko" })))).toContain("배포 이력 41027/903344을(를) 찾을 수 없습니다.");
+    expect(visible(renderError(error, options({ locale: "ko" })))).toContain("배포 이력을 찾을 수 없습니다: 41027/903344");
   });
 
   it("points at the credentials when authentication fails and says when it is slow", () => {
@@ -175,7 +175,7 @@ describe("project refusals", () => {
     const message = renderAmbiguousProject("shop", projectListFixture().slice(0, 2), options({ locale: "ko" }));
     assertValidMessage(message);
     const text = visible(message);
-    expect(text).toContain("“shop”와(과) 일치하는 프로젝트가 2개");
+    expect(text).toContain("일치하는 프로젝트가 2개 있습니다: “shop”");
     expect(text).toContain("`41027`");
     expect(text).toContain("`41100`");
   });

@@ -335,6 +335,9 @@ const en: Catalogue = {
       aborted: "The app is restarting and your request was interrupted; please try again.",
       invalid_response: "SourceDeploy sent a response I couldn't read.",
       invalid_request: "That request can't be sent to SourceDeploy — check the project and history ids.",
+      refused: "SourceDeploy declined: the deployment has moved on since this message was drawn. Here is where it stands now.",
+      unknown_outcome:
+        "SourceDeploy did not answer, so it is not known whether that happened. Check the deployment in the SourceDeploy console before trying again.",
     },
     slowDown: (seconds) =>
       `Slow down: you have made many SourceDeploy lookups in the last minute. Please try again in ${seconds} ${seconds === 1 ? "second" : "seconds"}.`,
@@ -533,6 +536,9 @@ const ko: Catalogue = {
       aborted: "앱이 다시 시작되는 중이라 요청이 중단되었습니다. 다시 시도하세요.",
       invalid_response: "SourceDeploy의 응답을 읽을 수 없습니다.",
       invalid_request: "SourceDeploy에 보낼 수 없는 요청입니다. 프로젝트와 배포 이력 ID를 확인하세요.",
+      refused: "SourceDeploy가 거절했습니다. 이 메시지 이후 배포 상태가 바뀌었습니다. 지금 상태는 다음과 같습니다.",
+      unknown_outcome:
+        "SourceDeploy가 응답하지 않아 처리되었는지 알 수 없습니다. 다시 시도하기 전에 SourceDeploy 콘솔에서 배포 상태를 확인하세요.",
     },
     slowDown: (seconds) => `조회가 너무 잦습니다. 최근 1분 동안 SourceDeploy 조회를 많이 하셨습니다. ${seconds}초 후에 다시 시도하세요.`,
     generic: "죄송합니다. 문제가 발생했습니다. 다시 시도하세요.",

@@ -1,7 +1,8 @@
 /**
  * The SourceDeploy HTTP client (undici). Every call has one overall deadline that covers all its
  * attempts; idempotent GETs are retried on 429, 502/503/504, connection failures and per-attempt
- * timeouts with exponential backoff and full jitter. Every failure becomes a SourceDeployError with a
+ * timeouts with exponential backoff and full jitter. Writes (POST) are sent once and never
+ * retried: no answer is `unknown_outcome`, a 400/409/412 or `result: false` is `refused`. Every failure becomes a SourceDeployError with a
  * safe English message and is logged once at debug (`sourcedeploy.call_failed`, with path and
  * timing, without headers or secrets); the caller writes the warning, if the failure deserves one.
  */
@@ -9,8 +10,28 @@ import { setTimeout as sleepFor } from "node:timers/promises";
 import { type Dispatcher, Pool } from "undici";
 import { type Logger, silentLogger } from "../log.js";
 import { SourceDeployError, type SourceDeployErrorCode, type SourceDeployErrorDetails } from "./errors.js";
-import type { CallOptions, History, HistorySummary, PageQuery, Project, ProjectQuery, SourceDeployApi } from "./model.js";
-import { parseErrorBody, parseHistory, parseHistoryList, parseProjectList } from "./schemas.js";
+import type {
+  CallOptions,
+  History,
+  HistoryAction,
+  HistorySummary,
+  NamedRef,
+  PageQuery,
+  Project,
+  ProjectQuery,
+  SourceDeployApi,
+  SourceDeployWriteApi,
+} from "./model.js";
+import {
+  parseDeployStarted,
+  parseErrorBody,
+  parseHistory,
+  parseHistoryList,
+  parseProjectList,
+  parseScenarioList,
+  parseStageList,
+  parseWriteResult,
+} from "./schemas.js";
 import { signatureHeaders } from "./signer.js";
 
 export interface SourceDeployClientOptions {
@@ -39,12 +60,14 @@ export interface SourceDeployClientOptions {
   random?: () => number;
 }
 
-type Operation = "getHistory" | "listHistories" | "listProjects";
+type Operation = "getHistory" | "listHistories" | "listProjects" | "listStages" | "listScenarios" | HistoryAction | "startDeploy";
 type Resource = NonNullable<SourceDeployErrorDetails["resource"]>;
 type Upstream = NonNullable<SourceDeployErrorDetails["upstream"]>;
 
 interface CallSpec<T> {
   operation: Operation;
+  /** GETs are retried; POSTs (writes) never are. */
+  method: "GET" | "POST";
   pathAndQuery: string;
   resource: Resource;
   parse: (body: unknown) => T;
@@ -72,7 +95,16 @@ const ID_PATTERN = /^\d{1,20}$/;
 const MAX_PROJECT_NAME_LENGTH = 256;
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
-export class SourceDeployClient implements SourceDeployApi {
+/** The path under `project/{p}/history/{h}/` of each history action. */
+const ACTION_PATHS: Record<HistoryAction, string> = {
+  approve: "approval/accept",
+  reject: "approval/reject",
+  promote: "canary/accept",
+  abort: "canary/reject",
+  cancel: "cancel",
+};
+
+export class SourceDeployClient implements SourceDeployApi, SourceDeployWriteApi {
   readonly description: string;
   private readonly pool: Pool;
   private readonly basePath: string;
@@ -126,6 +158,7 @@ export class SourceDeployClient implements SourceDeployApi {
       const h = validId("history", historyId);
       const requested = { projectId: p, historyId: h };
       return {
+        method: "GET",
         pathAndQuery: `/project/${p}/history/${h}`,
         resource: requested,
         parse: (body) => this.asRequested(parseHistory(body), requested),
@@ -137,6 +170,7 @@ export class SourceDeployClient implements SourceDeployApi {
     return this.run("listHistories", options, () => {
       const p = validId("project", projectId);
       return {
+        method: "GET",
         pathAndQuery: `/project/${p}/history${queryString(pageParams(query))}`,
         resource: { projectId: p },
         parse: parseHistoryList,
@@ -147,7 +181,53 @@ export class SourceDeployClient implements SourceDeployApi {
   listProjects(query: ProjectQuery = {}, options?: CallOptions): Promise<Project[]> {
     return this.run("listProjects", options, () => {
       const params = { projectName: projectNameParam(query.name), ...pageParams(query) };
-      return { pathAndQuery: `/project${queryString(params)}`, resource: {}, parse: parseProjectList };
+      return { method: "GET", pathAndQuery: `/project${queryString(params)}`, resource: {}, parse: parseProjectList };
+    });
+  }
+
+  listStages(projectId: string, options?: CallOptions): Promise<NamedRef[]> {
+    return this.run("listStages", options, () => {
+      const p = validId("project", projectId);
+      return { method: "GET", pathAndQuery: `/project/${p}/stage`, resource: { projectId: p }, parse: parseStageList };
+    });
+  }
+
+  listScenarios(projectId: string, stageId: string, options?: CallOptions): Promise<NamedRef[]> {
+    return this.run("listScenarios", options, () => {
+      const p = validId("project", projectId);
+      const s = validId("stage", stageId);
+      return { method: "GET", pathAndQuery: `/project/${p}/stage/${s}/scenario`, resource: { projectId: p }, parse: parseScenarioList };
+    });
+  }
+
+  /** One decision or command on a history; sent once (see the file comment). */
+  act(action: HistoryAction, projectId: string, historyId: string, options?: CallOptions): Promise<void> {
+    return this.run(action, options, () => {
+      const p = validId("project", projectId);
+      const h = validId("history", historyId);
+      const resource = { projectId: p, historyId: h };
+      return {
+        method: "POST",
+        pathAndQuery: `/project/${p}/history/${h}/${ACTION_PATHS[action]}`,
+        resource,
+        parse: (body) => {
+          if (!parseWriteResult(body)) throw declined(action, resource);
+        },
+      };
+    });
+  }
+
+  startDeploy(projectId: string, stageId: string, scenarioId: string, options?: CallOptions): Promise<{ historyId: string }> {
+    return this.run("startDeploy", options, () => {
+      const p = validId("project", projectId);
+      const s = validId("stage", stageId);
+      const sc = validId("scenario", scenarioId);
+      return {
+        method: "POST",
+        pathAndQuery: `/project/${p}/stage/${s}/scenario/${sc}/deploy`,
+        resource: { projectId: p },
+        parse: (body) => ({ historyId: parseDeployStarted(body) }),
+      };
     });
   }
 
@@ -181,7 +261,8 @@ export class SourceDeployClient implements SourceDeployApi {
     }
     const { outcome, attempts } = await this.execute(spec, options?.signal);
     if (outcome.ok) return outcome.value;
-    const error = toError(outcome.failure, spec.resource, attempts);
+    const failure = spec.method === "POST" ? asWriteFailure(outcome.failure, spec.operation) : outcome.failure;
+    const error = toError(failure, spec.resource, attempts);
     this.logFailure(operation, error, spec.pathAndQuery, started);
     throw error;
   }
@@ -198,7 +279,7 @@ export class SourceDeployClient implements SourceDeployApi {
     for (let attempt = 1; ; attempt += 1) {
       const response = await this.attempt(spec, deadline, signal);
       if (response.ok) return { outcome: parseWith(spec, response.value), attempts: attempt };
-      const wait = this.retryWait(response.failure, attempt, deadline);
+      const wait = spec.method === "GET" ? this.retryWait(response.failure, attempt, deadline) : undefined;
       if (wait === undefined) return { outcome: response, attempts: attempt };
       this.logger.debug(
         {
@@ -228,9 +309,9 @@ export class SourceDeployClient implements SourceDeployApi {
     const signal = callerSignal ? AbortSignal.any([timer.signal, callerSignal]) : timer.signal;
     try {
       const response = await this.pool.request({
-        method: "GET",
+        method: spec.method,
         path: spec.pathAndQuery,
-        headers: this.headers(spec.pathAndQuery),
+        headers: this.headers(spec.method, spec.pathAndQuery),
         signal,
       });
       return await this.readResponse(response, spec.resource);
@@ -265,9 +346,9 @@ export class SourceDeployClient implements SourceDeployApi {
     return { ok: false, failure: statusFailure(status, upstream, resource, retryAfterMs) };
   }
 
-  private headers(pathAndQuery: string): Record<string, string> {
+  private headers(method: "GET" | "POST", pathAndQuery: string): Record<string, string> {
     const auth = signatureHeaders({
-      method: "GET",
+      method,
       pathAndQuery,
       timestamp: this.now(),
       accessKey: this.accessKey,
@@ -350,7 +431,7 @@ function positive(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
-function validId(kind: "project" | "history", value: string): string {
+function validId(kind: "project" | "history" | "stage" | "scenario", value: string): string {
   if (typeof value === "string" && ID_PATTERN.test(value)) return value;
   throw new SourceDeployError("invalid_request", `The ${kind} id must be 1 to 20 digits`);
 }
@@ -468,7 +549,7 @@ function parseWith<T>(spec: CallSpec<T>, response: { status: number; body: unkno
     return {
       ok: false,
       failure: {
-        code: "invalid_response",
+        code: known && error.code === "refused" ? "refused" : "invalid_response",
         message: known ? error.message : "SourceDeploy returned a response that could not be read",
         retryable: false,
         status: response.status,
@@ -540,6 +621,35 @@ function networkFailure(error: unknown): Failure {
     retryable: code !== undefined && RETRYABLE_NETWORK_CODES.has(code),
     cause: error,
   };
+}
+
+/** Failures that prove a write never reached SourceDeploy; any other lost answer leaves its outcome unknown. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const REFUSAL_STATUSES = new Set([400, 409, 412, 422]);
+
+/**
+ * A write's failure as the caller must treat it: a lost answer is `unknown_outcome` (never retry
+ * blindly), a 4xx that says the state did not allow it is `refused`.
+ */
+function asWriteFailure(failure: Failure, operation: Operation): Failure {
+  const code = errorCode(failure.cause);
+  const lostAnswer = failure.code === "timeout" || (failure.code === "unavailable" && failure.status === undefined);
+  if (lostAnswer && !(code !== undefined && NOT_SENT_CODES.has(code))) {
+    return {
+      ...failure,
+      code: "unknown_outcome",
+      retryable: false,
+      message: `SourceDeploy did not answer the ${operation} request; it may or may not have been done`,
+    };
+  }
+  if (failure.status !== undefined && REFUSAL_STATUSES.has(failure.status)) {
+    return { ...failure, code: "refused", message: `SourceDeploy declined the ${operation} request (HTTP ${failure.status})` };
+  }
+  return failure;
+}
+
+function declined(action: HistoryAction, resource: Resource): SourceDeployError {
+  return new SourceDeployError("refused", `SourceDeploy declined the ${action} request (result false)`, { resource });
 }
 
 function timedOut(resource: Resource, timeoutMs: number, retryable: boolean): Failure {

@@ -13,7 +13,9 @@ export type SourceDeployErrorCode =
   | "timeout" // the call's deadline passed
   | "aborted" // the caller's AbortSignal cancelled the call (e.g. shutdown); not a SourceDeploy failure
   | "invalid_response" // body not JSON, too large, not the expected shape, or another history than requested
-  | "slow_down"; // not sent: the user's own budget of calls is spent (UPSTREAM_MAX_PER_USER_PER_MINUTE)
+  | "slow_down" // not sent: the user's own budget of calls is spent (UPSTREAM_MAX_PER_USER_PER_MINUTE)
+  | "refused" // a write SourceDeploy declined (400 / 409 / 412, or `result: false`): the history moved on meanwhile
+  | "unknown_outcome"; // a write was sent but no answer came (timeout, connection lost): it may or may not have happened
 
 export interface SourceDeployErrorDetails {
   status?: number;

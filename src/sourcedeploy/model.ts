@@ -181,6 +181,27 @@ export interface CallOptions {
   onBehalfOf?: string;
 }
 
+/**
+ * Decisions and commands on one history, each a signed POST under `project/{p}/history/{h}/`:
+ * `approve` / `reject` a deployment awaiting approval (`approval/accept`, `approval/reject`),
+ * `promote` / `abort` a canary awaiting a decision (`canary/accept`, `canary/reject`), `cancel` a
+ * running one.
+ */
+export const HISTORY_ACTIONS = ["approve", "reject", "promote", "abort", "cancel"] as const;
+export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
+
+/**
+ * Writes to production. Never retried: a write that got no answer fails with `unknown_outcome`,
+ * one SourceDeploy declined with `refused`.
+ */
+export interface SourceDeployWriteApi {
+  act(action: HistoryAction, projectId: string, historyId: string, options?: CallOptions): Promise<void>;
+  /** `POST project/{p}/stage/{s}/scenario/{sc}/deploy`: the new history's id. */
+  startDeploy(projectId: string, stageId: string, scenarioId: string, options?: CallOptions): Promise<{ historyId: string }>;
+  listStages(projectId: string, options?: CallOptions): Promise<NamedRef[]>;
+  listScenarios(projectId: string, stageId: string, options?: CallOptions): Promise<NamedRef[]>;
+}
+
 /** What the app needs from SourceDeploy; the HTTP client and the demo data both implement it. */
 export interface SourceDeployApi {
   getHistory(projectId: string, historyId: string, options?: CallOptions): Promise<History>;

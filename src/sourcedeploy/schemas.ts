@@ -175,6 +175,18 @@ const projectListBody = z.object(
   { error: "expected an object with projectList" },
 );
 
+const stageListBody = z.object(
+  { stageList: z.array(z.object({ id: requiredId, name }).nullable()).nullable() },
+  { error: "expected an object with stageList" },
+);
+const scenarioListBody = z.object(
+  { scenarioList: z.array(z.object({ id: requiredId, name }).nullable()).nullable() },
+  { error: "expected an object with scenarioList" },
+);
+/** A write's answer: `{"result": true}` (older docs) or `{"result": {"result": true}}`; anything but `false` is done. */
+const writeResultBody = z.object({ result: z.unknown() }, { error: "expected an object with result" });
+const deployStartedBody = z.object({ historyId: requiredId }, { error: "expected an object with historyId" });
+
 type RawHistory = z.output<typeof historyBody>;
 type RawConfig = z.output<typeof configObject>;
 type RawServerTarget = z.output<typeof serverTarget>;
@@ -195,6 +207,35 @@ export function parseHistoryList(body: unknown): HistorySummary[] {
 export function parseProjectList(body: unknown): Project[] {
   const list = parseEnvelope(projectListBody, body, "projectList", "project list").projectList ?? [];
   return list.filter((entry) => entry !== null);
+}
+
+export function parseStageList(body: unknown): NamedRef[] {
+  const list = parseEnvelope(stageListBody, body, "stageList", "stage list").stageList ?? [];
+  return list.filter((entry) => entry !== null);
+}
+
+export function parseScenarioList(body: unknown): NamedRef[] {
+  const list = parseEnvelope(scenarioListBody, body, "scenarioList", "scenario list").scenarioList ?? [];
+  return list.filter((entry) => entry !== null);
+}
+
+/**
+ * The answer of an approval, canary or cancel POST. The two documented envelopes are
+ * `{"result": true}` and `{"result": {"result": true}}`; an explicit `false` means SourceDeploy
+ * did not do it (reported as a refusal, like a 4xx).
+ */
+export function parseWriteResult(body: unknown): boolean {
+  const outer = writeResultBody.safeParse(body);
+  if (!outer.success)
+    throw new SourceDeployError("invalid_response", "SourceDeploy returned an unexpected write answer at (root)", { path: "(root)" });
+  const inner = outer.data.result;
+  const value = isRecord(inner) && "result" in inner ? inner.result : inner;
+  return value !== false;
+}
+
+/** The answer of `POST …/scenario/{id}/deploy`: the new history's id. */
+export function parseDeployStarted(body: unknown): string {
+  return parseEnvelope(deployStartedBody, body, "historyId", "deploy answer").historyId;
 }
 
 /** The NCP error envelope {"error":{errorCode,message,details}} (also tolerate flat {errorCode,message}); undefined when the body is not one. */

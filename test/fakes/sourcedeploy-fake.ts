@@ -13,12 +13,15 @@
  * own project/id, the history list of project 41027, and the project list (filter `projectName`,
  * case-insensitive substring; `pageSize` limits lists). Unknown ids get 404 with an NCP error body.
  * Authentication runs first (a 401 never consumes a fault): wrong access key, bad signature, or a
- * timestamp off by 5 minutes or more → 401 `{"error":{"errorCode":"200",…}}`.
+ * timestamp off by 5 minutes or more → 401 `{"error":{"errorCode":"200",…}}`. Writes (approval,
+ * canary, cancel, deploy) change the stored histories as SourceDeploy does (./sourcedeploy-writes.ts);
+ * `fake.writes` lists those it accepted.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { HISTORY_FIXTURES, readFixtureAsync } from "../support/fixtures.js";
+import { type AcceptedWrite, routeChoices, routeWrite } from "./sourcedeploy-writes.js";
 
 export type FaultKind = Fault["kind"];
 
@@ -79,6 +82,8 @@ export interface FakeSourceDeploy {
   setHistory(projectId: string | number, historyId: string | number, body: unknown): void;
   setHistoryList(projectId: string | number, body: unknown): void;
   setProjectList(body: unknown): void;
+  /** Writes accepted so far, in order. */
+  writes: AcceptedWrite[];
   close(): Promise<void>;
 }
 
@@ -96,6 +101,10 @@ interface Store {
   histories: Map<string, unknown>;
   historyLists: Map<string, unknown>;
   projects: unknown;
+  stages: Map<string, unknown>;
+  scenarios: Map<string, unknown>;
+  writes: AcceptedWrite[];
+  nextHistoryId: number;
 }
 
 export async function startFakeSourceDeploy(options: FakeSourceDeployOptions = {}): Promise<FakeSourceDeploy> {
@@ -145,6 +154,7 @@ export async function startFakeSourceDeploy(options: FakeSourceDeployOptions = {
     accessKey,
     secretKey,
     requests,
+    writes: store.writes,
     setFault: (fault) => {
       persistent = fault;
     },
@@ -206,8 +216,11 @@ interface Answer {
 function route(method: string, path: string, basePath: string, store: Store): Answer {
   const url = new URL(path, "http://fake.invalid");
   if (!url.pathname.startsWith(`${basePath}/`)) return { status: 404, body: notFoundBody("Unknown API path.") };
-  if (method !== "GET") return { status: 405, body: { error: { errorCode: "405", message: "Method Not Allowed" } } };
   const rest = url.pathname.slice(basePath.length);
+  if (method === "POST") return routeWrite(rest, store) ?? { status: 404, body: notFoundBody("Unknown API path.") };
+  if (method !== "GET") return { status: 405, body: { error: { errorCode: "405", message: "Method Not Allowed" } } };
+  const choices = routeChoices(rest, store);
+  if (choices) return choices;
   const pageSize = pageSizeOf(url.searchParams);
   const detail = /^\/project\/(\d+)\/history\/(\d+)$/.exec(rest);
   if (detail) return found(store.histories.get(`${detail[1]}/${detail[2]}`), `History ${detail[1]}/${detail[2]} does not exist.`);
@@ -388,19 +401,29 @@ function sendRaw(res: ServerResponse, status: number, contentType: string, text:
 // ---- fixtures ---------------------------------------------------------------------------------
 
 function emptyStore(): Store {
-  return { histories: new Map(), historyLists: new Map(), projects: { projectList: [] } };
+  return {
+    histories: new Map(),
+    historyLists: new Map(),
+    projects: { projectList: [] },
+    stages: new Map(),
+    scenarios: new Map(),
+    writes: [],
+    nextHistoryId: 904800,
+  };
 }
 
 async function loadFixtures(): Promise<Store> {
   const read = readFixtureAsync;
   const store = emptyStore();
-  for (const name of HISTORY_FIXTURES) {
+  for (const name of [...HISTORY_FIXTURES, "server-pending-approval.wrapped.json", "k8s-canary-pending.json"]) {
     const body = await read(name);
     const history = isRecord(body) && isRecord(body.result) ? body.result : body;
     if (isRecord(history) && isRecord(history.project)) store.histories.set(`${String(history.project.id)}/${String(history.id)}`, body);
   }
   store.historyLists.set("41027", await read("history-list.wrapped.json"));
   store.projects = await read("project-list.json");
+  store.stages.set("41027", await read("stage-list.wrapped.json"));
+  store.scenarios.set("41027/5183", await read("scenario-list.wrapped.json"));
   return store;
 }
 

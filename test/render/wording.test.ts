@@ -52,6 +52,8 @@ const ERROR_CODES: SourceDeployErrorCode[] = [
   "invalid_response",
   "invalid_request",
   "slow_down",
+  "refused",
+  "unknown_outcome",
 ];
 
 function fixture(name: (typeof ALL_FIXTURES)[number]): History {

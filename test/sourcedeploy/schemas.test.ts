@@ -2,7 +2,16 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SourceDeployError } from "../../src/sourcedeploy/errors.js";
 import type { History, Steps } from "../../src/sourcedeploy/model.js";
-import { parseErrorBody, parseHistory, parseHistoryList, parseProjectList } from "../../src/sourcedeploy/schemas.js";
+import {
+  parseDeployStarted,
+  parseErrorBody,
+  parseHistory,
+  parseHistoryList,
+  parseProjectList,
+  parseScenarioList,
+  parseStageList,
+  parseWriteResult,
+} from "../../src/sourcedeploy/schemas.js";
 import { readFixture } from "../support/fixtures.js";
 
 const fixture = (name: string): unknown => readFixture(name);
@@ -578,5 +587,27 @@ describe("finding 11: long upstream strings are capped at parse time", () => {
     expect(parseError(minimal({ id: "9".repeat(MAX + 1) })).details.path).toBe("id");
     expect(parseError(minimal({ project: { id: "9".repeat(MAX + 1), name: "p" } })).details.path).toBe("project.id");
     expect(parseHistory(minimal({ id: "9".repeat(MAX) })).id).toHaveLength(MAX);
+  });
+});
+
+describe("write answers and choices", () => {
+  it("reads both documented write envelopes as done, and false as not done", () => {
+    expect(parseWriteResult(fixture("write-ok.flat.json"))).toBe(true);
+    expect(parseWriteResult(fixture("write-ok.wrapped.json"))).toBe(true);
+    expect(parseWriteResult({ result: false })).toBe(false);
+    expect(parseWriteResult({ result: { result: false } })).toBe(false);
+    expect(() => parseWriteResult("ok")).toThrow(SourceDeployError);
+  });
+
+  it("reads the new history id of a started deployment, as a string", () => {
+    expect(parseDeployStarted(fixture("deploy-started.wrapped.json"))).toBe("904800");
+    expect(parseDeployStarted({ historyId: "904801" })).toBe("904801");
+    expect(() => parseDeployStarted({ result: {} })).toThrow(/historyId/);
+  });
+
+  it("reads stage and scenario lists with ids as strings, skipping null entries", () => {
+    expect(parseStageList(fixture("stage-list.wrapped.json")).map((s) => s.id)).toEqual(["5183", "5190", "5101"]);
+    expect(parseScenarioList({ scenarioList: [null, { id: 7, name: "x" }] })).toEqual([{ id: "7", name: "x" }]);
+    expect(() => parseStageList({ result: { stageList: "no" } })).toThrow(SourceDeployError);
   });
 });

@@ -5,14 +5,21 @@
  * pure functions of the document and the parsed policy.
  *
  *   teams: [T0123ABCD]        # workspaces allowed to ask; absent = the installing workspace only
- *   default: allow            # allow | deny — when no rule matches the asker
- *   rules:                    # a rule matches when the channel OR the user is listed
+ *   default: allow            # allow | deny — when no rule matches the asker (viewing only)
+ *   rules:                    # a rule matches when the channel, the user or one of the user's groups is listed
  *     - channels: [C0DEPLOY]
  *       users: [U0ALICE]
+ *       groups: [S0RELEASE]   # Slack user groups (resolved by the Slack layer)
  *       projects: [41027, "shop-*"]   # ids, or names with * wildcards (case-insensitive)
+ *       can: [view, approve]  # view (the default), subscribe, approve, cancel, deploy
  *
  * A lookup of project P is allowed when a rule that matches the asker lists P, or when no rule
- * matches the asker and `default` is `allow`; a matching rule that does not list P denies.
+ * matches the asker and `default` is `allow`; a matching rule that does not list P denies. Every
+ * verb implies view.
+ *
+ * Anything else (`mayDo`) is deny by default: it needs a rule that matches the user by id or group
+ * (a channel alone never grants it, since anyone in the channel could click), lists P and grants
+ * the verb. Without a policy file nobody may.
  */
 import { readFileSync, statSync } from "node:fs";
 import { z } from "zod";
@@ -23,7 +30,13 @@ export interface Asker {
   teamId?: string;
   channelId?: string;
   userId?: string;
+  /** The user's Slack user groups, when the policy names any (the Slack layer looks them up). */
+  groupIds?: ReadonlySet<string>;
 }
+
+/** What a rule may grant. `view` is every rule's; the others are writes or standing subscriptions. */
+export const VERBS = ["view", "subscribe", "approve", "cancel", "deploy"] as const;
+export type Verb = (typeof VERBS)[number];
 
 /** `need_name`: the rules that match the asker list project names, and only the id is known yet. */
 export type Decision = "allow" | "deny" | "need_name";
@@ -31,8 +44,10 @@ export type Decision = "allow" | "deny" | "need_name";
 interface Rule {
   channels: ReadonlySet<string>;
   users: ReadonlySet<string>;
+  groups: ReadonlySet<string>;
   projectIds: ReadonlySet<string>;
   namePatterns: readonly NamePattern[];
+  can: ReadonlySet<Verb>;
 }
 
 export interface AccessPolicy {
@@ -61,10 +76,12 @@ const ruleSchema = z
   .object({
     channels: z.array(slackId("CGD", "channel")).default([]),
     users: z.array(slackId("UW", "user")).default([]),
+    groups: z.array(slackId("S", "user group")).default([]),
     projects: z.array(projectEntry).default([]),
+    can: z.array(z.enum(VERBS, { error: `must be one of ${VERBS.join(", ")}` })).default(["view"]),
   })
   .strict()
-  .refine((rule) => rule.channels.length + rule.users.length > 0, "a rule needs channels or users to match");
+  .refine((rule) => rule.channels.length + rule.users.length + rule.groups.length > 0, "a rule needs channels, users or groups to match");
 
 const policySchema = z
   .object({
@@ -81,7 +98,14 @@ export class AccessPolicyError extends Error {
 function compileRule(rule: z.infer<typeof ruleSchema>): Rule {
   const ids = rule.projects.filter((p) => /^\d{1,20}$/.test(p));
   const names = rule.projects.filter((p) => !/^\d{1,20}$/.test(p));
-  return { channels: new Set(rule.channels), users: new Set(rule.users), projectIds: new Set(ids), namePatterns: names.map(compileGlob) };
+  return {
+    channels: new Set(rule.channels),
+    users: new Set(rule.users),
+    groups: new Set(rule.groups),
+    projectIds: new Set(ids),
+    namePatterns: names.map(compileGlob),
+    can: new Set<Verb>(["view", ...rule.can]),
+  };
 }
 
 /**
@@ -139,11 +163,21 @@ export function isTeamAllowed(policy: AccessPolicy, installingTeam: string | und
   return policy.teams ? policy.teams.has(teamId) : teamId === installingTeam;
 }
 
+/** The rule names the user: by id, or by one of the user's groups. */
+function namesUser(rule: Rule, asker: Asker): boolean {
+  if (asker.userId !== undefined && rule.users.has(asker.userId)) return true;
+  if (asker.groupIds === undefined || rule.groups.size === 0) return false;
+  for (const group of asker.groupIds) if (rule.groups.has(group)) return true;
+  return false;
+}
+
 function matchingRules(policy: AccessPolicy, asker: Asker): Rule[] {
-  return policy.rules.filter(
-    (rule) =>
-      (asker.channelId !== undefined && rule.channels.has(asker.channelId)) || (asker.userId !== undefined && rule.users.has(asker.userId)),
-  );
+  return policy.rules.filter((rule) => (asker.channelId !== undefined && rule.channels.has(asker.channelId)) || namesUser(rule, asker));
+}
+
+/** Whether some rule names user groups: only then must the Slack layer look up the asker's groups. */
+export function namesGroups(policy: AccessPolicy): boolean {
+  return policy.rules.some((rule) => rule.groups.size > 0);
 }
 
 /** True when some projects may be refused to this asker (so "not found" must not be told apart). */
@@ -151,14 +185,34 @@ export function isRestricted(policy: AccessPolicy, asker: Asker): boolean {
   return matchingRules(policy, asker).length > 0 || policy.defaultDecision === "deny";
 }
 
-export function decide(policy: AccessPolicy, asker: Asker, project: { id: string; name?: string }): Decision {
-  const rules = matchingRules(policy, asker);
-  if (rules.length === 0) return policy.defaultDecision;
+/** Whether one of `rules` lists the project (`need_name` when only a name could tell). */
+function listsProject(rules: readonly Rule[], project: { id: string; name?: string }): Decision {
   if (rules.some((rule) => rule.projectIds.has(project.id))) return "allow";
   const patterns = rules.flatMap((rule) => rule.namePatterns);
   if (patterns.length === 0) return "deny";
   if (project.name === undefined) return "need_name";
   return patterns.some((pattern) => pattern.test(project.name!)) ? "allow" : "deny";
+}
+
+export function decide(policy: AccessPolicy, asker: Asker, project: { id: string; name?: string }): Decision {
+  const rules = matchingRules(policy, asker);
+  if (rules.length === 0) return policy.defaultDecision;
+  return listsProject(rules, project);
+}
+
+/**
+ * Whether the asker may `verb` the project: a rule must name the user (id or group), list the
+ * project and grant the verb. `default` never applies and channels never count. For `view` use
+ * `decide`, which also honours channels and the default.
+ */
+export function mayDo(policy: AccessPolicy, asker: Asker, project: { id: string; name?: string }, verb: Exclude<Verb, "view">): Decision {
+  const rules = policy.rules.filter((rule) => rule.can.has(verb) && namesUser(rule, asker));
+  return rules.length === 0 ? "deny" : listsProject(rules, project);
+}
+
+/** The verbs some rule grants this user on some project: what a refusal may say is missing without naming projects. */
+export function grantedVerbs(policy: AccessPolicy, asker: Asker): ReadonlySet<Verb> {
+  return new Set(policy.rules.filter((rule) => namesUser(rule, asker)).flatMap((rule) => [...rule.can]));
 }
 
 // ---- an asker whose channel is not known yet (a composer preview) -------------------------------
@@ -196,12 +250,12 @@ export function decideInEveryChannel(
   asker: Omit<Asker, "channelId">,
   project: { id: string; name?: string },
 ): Decision {
-  const { userId } = asker;
-  const userRules = userId === undefined ? [] : policy.rules.filter((rule) => rule.users.has(userId));
-  let strictest = decide({ ...policy, rules: userRules }, { userId }, project);
+  const { userId, groupIds } = asker;
+  const userRules = policy.rules.filter((rule) => namesUser(rule, asker));
+  let strictest = decide({ ...policy, rules: userRules }, { userId, groupIds }, project);
   for (const [channelId, channelRules] of rulesByChannel(policy)) {
     if (strictest === "deny") break;
-    const decision = decide({ ...policy, rules: [...userRules, ...channelRules] }, { userId, channelId }, project);
+    const decision = decide({ ...policy, rules: [...userRules, ...channelRules] }, { userId, groupIds, channelId }, project);
     if (STRICTNESS[decision] > STRICTNESS[strictest]) strictest = decision;
   }
   return strictest;
@@ -209,5 +263,5 @@ export function decideInEveryChannel(
 
 /** `isRestricted` in some channel: a rule names the user or any channel, or the default denies. */
 export function isRestrictedInSomeChannel(policy: AccessPolicy, asker: Omit<Asker, "channelId">): boolean {
-  return isRestricted(policy, { userId: asker.userId }) || policy.rules.some((rule) => rule.channels.size > 0);
+  return isRestricted(policy, { userId: asker.userId, groupIds: asker.groupIds }) || policy.rules.some((rule) => rule.channels.size > 0);
 }

@@ -6,10 +6,13 @@ import {
   AccessPolicyError,
   decide,
   decideInEveryChannel,
+  grantedVerbs,
   isRestricted,
   isRestrictedInSomeChannel,
   isTeamAllowed,
   loadAccessPolicy,
+  mayDo,
+  namesGroups,
   OPEN_POLICY,
   parseAccessPolicy,
 } from "../../src/access/policy.js";
@@ -123,6 +126,58 @@ describe("access policy: a composer preview, whose channel is not known yet (fin
   });
 });
 
+describe("access policy: writes and subscriptions (mayDo), deny by default", () => {
+  const writers = parseAccessPolicy({
+    default: "allow",
+    rules: [
+      { users: ["U0ALICE"], projects: [41027], can: ["approve", "cancel"] },
+      { groups: ["S0RELEASE"], projects: ["shop-*"], can: ["deploy"] },
+      { channels: ["C0DEPLOY"], projects: [41027], can: ["approve", "deploy"] },
+      { users: ["U0BOB"], projects: [41027] },
+    ],
+  });
+
+  it("grants a verb to the user a rule names, on the projects it lists, and nothing else", () => {
+    expect(mayDo(writers, { userId: "U0ALICE" }, { id: "41027" }, "approve")).toBe("allow");
+    expect(mayDo(writers, { userId: "U0ALICE" }, { id: "41027" }, "cancel")).toBe("allow");
+    expect(mayDo(writers, { userId: "U0ALICE" }, { id: "41027" }, "deploy")).toBe("deny");
+    expect(mayDo(writers, { userId: "U0ALICE" }, { id: "41100" }, "approve")).toBe("deny");
+  });
+
+  it("grants through a Slack user group, deciding names when only the name can tell", () => {
+    const member = { userId: "U0CAROL", groupIds: new Set(["S0RELEASE"]) };
+    expect(mayDo(writers, member, { id: "41027" }, "deploy")).toBe("need_name");
+    expect(mayDo(writers, member, { id: "41027", name: "shop-api" }, "deploy")).toBe("allow");
+    expect(mayDo(writers, { userId: "U0CAROL", groupIds: new Set(["S0OTHER"]) }, { id: "41027", name: "shop-api" }, "deploy")).toBe("deny");
+    expect(mayDo(writers, { userId: "U0CAROL" }, { id: "41027", name: "shop-api" }, "deploy")).toBe("deny");
+  });
+
+  it("never grants a write from a channel rule alone, nor from default: allow", () => {
+    expect(mayDo(writers, { userId: "U0SOMEONE", channelId: "C0DEPLOY" }, { id: "41027" }, "approve")).toBe("deny");
+    expect(decide(writers, { userId: "U0SOMEONE", channelId: "C0DEPLOY" }, { id: "41027" })).toBe("allow");
+    expect(mayDo(writers, { userId: "U0BOB" }, { id: "41027" }, "approve")).toBe("deny");
+  });
+
+  it("lets nobody write without a policy file", () => {
+    for (const verb of ["subscribe", "approve", "cancel", "deploy"] as const) {
+      expect(mayDo(OPEN_POLICY, { userId: "U0ALICE", channelId: "C0DEPLOY" }, { id: "41027", name: "shop-api" }, verb)).toBe("deny");
+    }
+  });
+
+  it("lets a group rule decide views too, and says when groups must be looked up", () => {
+    const viewers = parseAccessPolicy({ default: "deny", rules: [{ groups: ["S0ONCALL"], projects: [41027] }] });
+    expect(decide(viewers, { userId: "U0X", groupIds: new Set(["S0ONCALL"]) }, { id: "41027" })).toBe("allow");
+    expect(decide(viewers, { userId: "U0X" }, { id: "41027" })).toBe("deny");
+    expect(namesGroups(viewers)).toBe(true);
+    expect(namesGroups(policy)).toBe(false);
+  });
+
+  it("tells which verbs a user has somewhere, so a refusal can say what is missing", () => {
+    expect([...grantedVerbs(writers, { userId: "U0ALICE" })].sort()).toEqual(["approve", "cancel", "view"]);
+    expect([...grantedVerbs(writers, { userId: "U0NOBODY", channelId: "C0DEPLOY" })]).toEqual([]);
+  });
+});
+
 describe("access policy: teams", () => {
   it("without teams, only the installing workspace may ask", () => {
     expect(isTeamAllowed(OPEN_POLICY, "T0HOME", "T0HOME")).toBe(true);
@@ -139,7 +194,12 @@ describe("access policy: teams", () => {
 describe("access policy: validation", () => {
   it.each([
     [{ default: "maybe" }, /default: must be allow or deny/],
-    [{ rules: [{ projects: [1] }] }, /rules\[0\]: a rule needs channels or users/],
+    [{ rules: [{ projects: [1] }] }, /rules\[0\]: a rule needs channels, users or groups/],
+    [
+      { rules: [{ users: ["U0A"], can: ["view", "merge"] }] },
+      /rules\[0\]\.can\[1\]: must be one of view, subscribe, approve, cancel, deploy/,
+    ],
+    [{ rules: [{ groups: ["U0A"] }] }, /rules\[0\]\.groups\[0\]: must be a Slack user group id/],
     [{ rules: [{ users: ["alice"], projects: [1] }] }, /rules\[0\]\.users\[0\]: must be a Slack user id/],
     [{ teams: [] }, /teams: list at least one workspace/],
     [{ rule: [] }, /Unrecognized key/i],

@@ -11,11 +11,15 @@
  * | `project_histories:<n>`    | project list, n-th project    | `projectId`                         |
  * | `targets_page_previous`    | all-targets modal             | `projectId:historyId:page` (0-based)|
  * | `targets_page_next`        | all-targets modal             | `projectId:historyId:page` (0-based)|
+ * | `history_approve`, `history_reject` | detail, unfurl: awaiting approval | `projectId:historyId`       |
+ * | `history_promote`, `history_abort`  | detail, unfurl: canary awaiting a decision | `projectId:historyId` |
+ * | `history_cancel`           | detail, unfurl: running       | `projectId:historyId`               |
  *
  * Ids inside values are `encodeURIComponent`-encoded, so a `:` in an id cannot split a value; use
  * the decode functions below. A value longer than Slack's 2000 characters is never produced: the
  * button is left out instead.
  */
+import type { HistoryAction } from "../sourcedeploy/model.js";
 
 export const ACTION_OPEN_CONSOLE = "history_open_console";
 export const ACTION_REFRESH = "history_refresh";
@@ -27,6 +31,22 @@ export const ACTION_PROJECT_HISTORIES_PREFIX = "project_histories:";
 export const ACTION_PROJECT_HISTORIES_PATTERN = /^project_histories:\d+$/;
 export const ACTION_TARGETS_PREVIOUS = "targets_page_previous";
 export const ACTION_TARGETS_NEXT = "targets_page_next";
+
+/** A write button's action id per action; each has a Slack confirm dialog and is checked on click. */
+export const ACTION_WRITE: Readonly<Record<HistoryAction, string>> = {
+  approve: "history_approve",
+  reject: "history_reject",
+  promote: "history_promote",
+  abort: "history_abort",
+  cancel: "history_cancel",
+};
+export const ACTION_WRITE_PATTERN = /^history_(approve|reject|promote|abort|cancel)$/;
+
+/** The action a write button's action id names, or undefined. */
+export function writeActionOf(actionId: string): HistoryAction | undefined {
+  const match = ACTION_WRITE_PATTERN.exec(actionId);
+  return match === null ? undefined : (match[1] as HistoryAction);
+}
 
 /**
  * All of the above for the Slack layer. `details` and `projectHistories` are patterns: each entry of
@@ -41,6 +61,7 @@ export const ACTION_IDS = {
   projectHistories: ACTION_PROJECT_HISTORIES_PATTERN,
   targetsPrevious: ACTION_TARGETS_PREVIOUS,
   targetsNext: ACTION_TARGETS_NEXT,
+  write: ACTION_WRITE_PATTERN,
 } as const;
 
 /** `callback_id` of the all-targets modal. */

@@ -20,15 +20,27 @@ export const LIMITS = {
   buttonText: 75,
   modalTitle: 24,
   privateMetadata: 3000,
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
 } as const;
 
 export type PlainText = Slack.PlainTextElement;
 
 export type MrkdwnText = Slack.MrkdwnElement;
 
+/** Slack's "are you sure?" dialog on a button, all plain text. */
+export interface ConfirmDialog extends Slack.Confirm {
+  title: PlainText;
+  text: PlainText;
+  confirm: PlainText;
+  deny: PlainText;
+}
+
 /** Every button of ours has an action_id: Slack sends it back on a click, and listeners route by it. */
 export interface Button extends Slack.Button {
   action_id: string;
+  confirm?: ConfirmDialog;
 }
 
 export type HeaderBlock = Slack.HeaderBlock;
@@ -112,8 +124,30 @@ export function actions(blockId: string, buttons: Button[]): ActionsBlock {
   return { type: "actions", block_id: blockId, elements: buttons };
 }
 
-export function button(label: string, actionId: string, extra: { value?: string; url?: string; style?: "primary" } = {}): Button {
+export function button(
+  label: string,
+  actionId: string,
+  extra: { value?: string; url?: string; style?: "primary" | "danger"; confirm?: ConfirmDialog } = {},
+): Button {
   return { type: "button", text: plainText(label, LIMITS.buttonText), action_id: actionId, ...extra };
+}
+
+export function confirmDialog(parts: { title: string; text: string; confirm: string; deny: string; danger?: boolean }): ConfirmDialog {
+  return {
+    title: plainText(parts.title, LIMITS.confirmTitle),
+    text: plainText(parts.text, LIMITS.confirmText),
+    confirm: plainText(parts.confirm, LIMITS.confirmButton),
+    deny: plainText(parts.deny, LIMITS.confirmButton),
+    ...(parts.danger === true ? { style: "danger" as const } : {}),
+  };
+}
+
+/** A button's label and, conservatively, its confirm dialog's texts. */
+function buttonTextLength(button: Button): number {
+  const confirm = button.confirm;
+  const dialog =
+    confirm === undefined ? 0 : [confirm.title, confirm.text, confirm.confirm, confirm.deny].reduce((n, t) => n + t.text.length, 0);
+  return button.text.text.length + dialog;
 }
 
 /** Characters of text in a block, the way the 12 000-character message limit counts them. */
@@ -125,12 +159,12 @@ export function blockTextLength(block: Block): number {
       return (
         (block.text?.text.length ?? 0) +
         (block.fields ?? []).reduce((n, f) => n + f.text.length, 0) +
-        (block.accessory?.text.text.length ?? 0)
+        (block.accessory === undefined ? 0 : buttonTextLength(block.accessory))
       );
     case "context":
       return block.elements.reduce((n, e) => n + e.text.length, 0);
     case "actions":
-      return block.elements.reduce((n, e) => n + e.text.text.length, 0);
+      return block.elements.reduce((n, e) => n + buttonTextLength(e), 0);
     case "divider":
       return 0;
   }

@@ -1,12 +1,21 @@
 /** The detail message and the compact unfurl of one deployment history. */
-import type { History, NamedRef, ServerTarget, Steps } from "../sourcedeploy/model.js";
+import type { History, HistoryAction, NamedRef, ServerTarget, Steps } from "../sourcedeploy/model.js";
 import { knownFileType, knownStrategy, STEP_NAMES, type StepName } from "../sourcedeploy/model.js";
-import { ACTION_OPEN_CONSOLE, ACTION_REFRESH, ACTION_SHARE, ACTION_SHOW_TARGETS, consoleUrl, encodeHistoryRef } from "./actions.js";
+import {
+  ACTION_OPEN_CONSOLE,
+  ACTION_REFRESH,
+  ACTION_SHARE,
+  ACTION_SHOW_TARGETS,
+  ACTION_WRITE,
+  consoleUrl,
+  encodeHistoryRef,
+} from "./actions.js";
 import {
   actions,
   type Block,
   type Button,
   button,
+  confirmDialog,
   context,
   divider,
   fieldsSection,
@@ -281,6 +290,37 @@ function targetsSummary(history: History, ctx: TargetContext): string {
   return `${counts}\n\`${progressBar(done, total)}\``;
 }
 
+/** What SourceDeploy lets one do to a history in each status. */
+const ACTIONS_BY_STATUS: Readonly<Record<string, readonly HistoryAction[]>> = {
+  pending: ["approve", "reject"],
+  canary_pending: ["promote", "abort"],
+  inprogress: ["cancel"],
+  waiting: ["cancel"],
+  canary_analyzing: ["cancel"],
+};
+
+export function actionsFor(status: string): readonly HistoryAction[] {
+  return ACTIONS_BY_STATUS[status] ?? [];
+}
+
+/** Approve / Reject, Promote / Abort or Cancel, each behind a confirm dialog naming what it acts on. */
+function writeButtons(history: History, value: string | undefined, options: RenderOptions, c: Catalogue): Button[] {
+  if (options.writeButtons !== true || value === undefined) return [];
+  const scenario = isBlank(history.scenario.name) ? c.unnamed : plain(history.scenario.name, 60);
+  const where = `${headlineOf(history, options, plain, { emoji: false, detail: false })} · ${scenario}`;
+  return actionsFor(history.status).map((action) => {
+    const positive = action === "approve" || action === "promote";
+    const confirm = confirmDialog({
+      title: c.write.confirmTitle[action],
+      text: `${where}\n${c.write.consequence[action]}`,
+      confirm: c.write.confirm[action],
+      deny: c.write.deny,
+      danger: !positive,
+    });
+    return button(c.write.button[action], ACTION_WRITE[action], { value, style: positive ? "primary" : "danger", confirm });
+  });
+}
+
 /** "Open in console" only when the console URL template leads to the history itself. */
 function consoleLabel(options: RenderOptions, c: Catalogue): string {
   return options.consoleUrlTemplate.includes("{historyId}") ? c.button.openConsole : c.button.sourceDeployConsole;
@@ -290,6 +330,7 @@ function buttons(history: History, options: RenderOptions, c: Catalogue, summari
   const value = encodeHistoryRef({ projectId: history.project.id, historyId: history.id });
   const url = consoleUrl(options.consoleUrlTemplate, { projectId: history.project.id, historyId: history.id });
   const list: Array<Button | undefined> = [
+    ...writeButtons(history, value, options, c),
     url === undefined
       ? undefined
       : button(consoleLabel(options, c), ACTION_OPEN_CONSOLE, { url, ...(value === undefined ? {} : { value }) }),
@@ -384,7 +425,10 @@ export function renderUnfurl(raw: History, options: RenderOptions): Message {
     ...(facts.length === 0 ? [] : [context(facts)]),
     section(targetsSummary(history, ctx)),
     ...(failing === undefined ? [] : [section(failing)]),
-    ...actionsBlock(url === undefined ? [] : [button(consoleLabel(options, c), ACTION_OPEN_CONSOLE, { url })]),
+    ...actionsBlock([
+      ...writeButtons(history, encodeHistoryRef({ projectId: history.project.id, historyId: history.id }), options, c),
+      ...(url === undefined ? [] : [button(consoleLabel(options, c), ACTION_OPEN_CONSOLE, { url })]),
+    ]),
     ...footer(history, options, c),
   ];
   return { text: summaryText(history, options), blocks };

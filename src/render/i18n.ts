@@ -7,6 +7,7 @@ import type { Locale } from "../config.js";
 import type { SourceDeployErrorCode } from "../sourcedeploy/errors.js";
 import type {
   DeploymentType,
+  HistoryAction,
   KnownFileType,
   KnownHistoryStatus,
   KnownStepStatus,
@@ -115,6 +116,15 @@ export interface Catalogue {
   unfurl: {
     failingTargets: string;
     moreFailing: (count: number) => string;
+  };
+  /** Decision and command buttons, and the confirm dialog each opens ("plain" text: where comes in unescaped). */
+  write: {
+    button: Record<HistoryAction, string>;
+    confirmTitle: Record<HistoryAction, string>;
+    /** What happens when confirmed. */
+    consequence: Record<HistoryAction, string>;
+    confirm: Record<HistoryAction, string>;
+    deny: string;
   };
   list: {
     heading: (project: string) => string;
@@ -282,6 +292,25 @@ const en: Catalogue = {
   unfurl: {
     failingTargets: "Failed targets",
     moreFailing: (count) => `…and ${count} more failed`,
+  },
+  write: {
+    button: { approve: "Approve", reject: "Reject", promote: "Promote canary", abort: "Abort canary", cancel: "Cancel deployment" },
+    confirmTitle: {
+      approve: "Approve this deployment?",
+      reject: "Reject this deployment?",
+      promote: "Promote the canary?",
+      abort: "Abort the canary?",
+      cancel: "Cancel this deployment?",
+    },
+    consequence: {
+      approve: "It starts deploying right away.",
+      reject: "It will not be deployed.",
+      promote: "The new version goes on to every target.",
+      abort: "The canary is canceled and not deployed further.",
+      cancel: "Targets still deploying are stopped.",
+    },
+    confirm: { approve: "Approve", reject: "Reject", promote: "Promote", abort: "Abort canary", cancel: "Cancel deployment" },
+    deny: "Keep as is",
   },
   list: {
     heading: (project) => `Recent deployments of ${project}`,
@@ -483,6 +512,25 @@ const ko: Catalogue = {
   unfurl: {
     failingTargets: "실패한 배포 타겟",
     moreFailing: (count) => `…외 ${count}개 실패`,
+  },
+  write: {
+    button: { approve: "승인", reject: "승인 거절", promote: "카나리 계속 배포", abort: "카나리 배포 취소", cancel: "배포 취소" },
+    confirmTitle: {
+      approve: "이 배포를 승인할까요?",
+      reject: "이 배포의 승인을 거절할까요?",
+      promote: "카나리 배포를 계속할까요?",
+      abort: "카나리 배포를 취소할까요?",
+      cancel: "이 배포를 취소할까요?",
+    },
+    consequence: {
+      approve: "승인하면 바로 배포가 시작됩니다.",
+      reject: "거절하면 배포되지 않습니다.",
+      promote: "새 버전이 모든 배포 타겟에 배포됩니다.",
+      abort: "카나리 배포가 취소되고 더 배포되지 않습니다.",
+      cancel: "진행 중인 배포 타겟의 배포가 중단됩니다.",
+    },
+    confirm: { approve: "승인", reject: "승인 거절", promote: "계속 배포", abort: "카나리 배포 취소", cancel: "배포 취소" },
+    deny: "그대로 두기",
   },
   list: {
     heading: (project) => `최근 배포: ${project}`,

@@ -10,6 +10,8 @@ export {
   ACTION_SHOW_TARGETS,
   ACTION_TARGETS_NEXT,
   ACTION_TARGETS_PREVIOUS,
+  ACTION_WRITE,
+  ACTION_WRITE_PATTERN,
   consoleUrl,
   decodeHistoryRef,
   decodeProjectRef,
@@ -20,11 +22,12 @@ export {
   type HistoryRef,
   TARGETS_MODAL_CALLBACK_ID,
   type TargetsPageRef,
+  writeActionOf,
 } from "./actions.js";
 export type { Block, Button, Message, ModalView } from "./blocks.js";
 export { LIMITS } from "./blocks.js";
 export { escapeMrkdwn, mrkdwn, plain } from "./escape.js";
-export { renderHistory, renderUnfurl } from "./history.js";
+export { actionsFor, renderHistory, renderUnfurl } from "./history.js";
 export { type Catalogue, messages } from "./i18n.js";
 export { newestFirst, renderHistoryList } from "./list.js";
 export {

@@ -28,6 +28,12 @@ export interface RenderOptions {
   /** Ephemeral replies offer "Share to channel". */
   shareButton?: boolean;
   /**
+   * Offer the decisions and commands the history's status allows (approve / reject, promote /
+   * abort, cancel), each with a confirm dialog. Shown to everyone (Slack cannot hide a button per
+   * viewer); the click is checked against the access policy.
+   */
+  writeButtons?: boolean;
+  /**
    * Slack surfaces: a running deployment's elapsed time as a live Slack date token `{ago}` instead of a
    * duration computed from `now`, so an unchanged deployment renders byte-identically at any time.
    */

@@ -138,6 +138,7 @@ const renderOptions: fc.Arbitrary<RenderOptions> = fc
       locale: fc.constantFrom<"ko" | "en">("ko", "en"),
       demo: fc.boolean(),
       shareButton: fc.boolean(),
+      writeButtons: fc.boolean(),
       timeZone: fc.constantFrom("Asia/Seoul", "UTC", "America/Los_Angeles"),
       relativeElapsed: fc.boolean(),
       live: liveNote,

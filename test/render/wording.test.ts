@@ -86,10 +86,10 @@ function texts(rendered: Message | ModalView): string[] {
 /** Every history form in a locale: detail (with each live note and Share), unfurl and modal. */
 function historyTexts(history: History, locale: "ko" | "en"): string[] {
   const forms: Array<Message | ModalView> = [
-    renderHistory(history, options({ locale, shareButton: true })),
+    renderHistory(history, options({ locale, shareButton: true, writeButtons: true })),
     renderHistory(history, options({ locale, relativeElapsed: true })),
     ...NOTES.map((live) => renderHistory(history, options({ locale, live }))),
-    renderUnfurl(history, options({ locale })),
+    renderUnfurl(history, options({ locale, writeButtons: true })),
     renderTargetsModal(history, 0, options({ locale })),
   ];
   return forms.flatMap(texts);

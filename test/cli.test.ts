@@ -42,7 +42,7 @@ describe("deploy-history render", () => {
 
   it("speaks Korean by default", () => {
     const { stdout } = cli(["render", fixturePath("server-fail.json")]);
-    expect(stdout).toContain("배포 #903344 실패");
+    expect(stdout).toContain("shop-api › prod-web 배포 실패");
   });
 
   it.each([

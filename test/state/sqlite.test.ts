@@ -172,7 +172,9 @@ describe("a write that fails at run time", () => {
         ["a", "while locked"],
         ["b", undefined],
       ]);
-      expect(await store.health()).toMatchObject({ ok: false, lastWriteError: "SQLITE_BUSY", writeFailures: 5 });
+      store.flushClaims(); // claims are written behind; this write fails too, and they are kept in memory
+      expect(await store.claimOnce("event:Ev2", 600_000)).toBe(false);
+      expect(await store.health()).toMatchObject({ ok: false, lastWriteError: "SQLITE_BUSY", writeFailures: 4 });
       const failures = () => lines.filter((l) => String(l.msg).startsWith("state: a write to the database failed"));
       expect(failures()).toHaveLength(1);
       expect(failures()[0]).toMatchObject({ level: "error", err: { code: "SQLITE_BUSY" } });
@@ -185,7 +187,7 @@ describe("a write that fails at run time", () => {
       other.close();
     }
     await watches.update("a", { lastDigest: "unlocked" });
-    expect(await store.health()).toMatchObject({ ok: true, writeFailures: 6 });
+    expect(await store.health()).toMatchObject({ ok: true, writeFailures: 5 });
     expect(lines.some((l) => l.msg === "state: writes to the database work again")).toBe(true);
     await store.close();
     const again = open(path);

@@ -4,7 +4,8 @@
  * process on the same file carries on: every message keeps updating to its final state, a private
  * reply's response_url is used at most 5 times in all, and a retried event stays ignored.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,17 +14,21 @@ import { type FakeSourceDeploy, startFakeSourceDeploy } from "../fakes/sourcedep
 import { readFixture } from "../support/fixtures.js";
 import { waitUntil } from "../support/wait.js";
 import {
+  APP_ENTRY,
   appMentionEvent,
   blockActionBody,
+  cleanEnv,
   eventBody,
   JSON_TYPE,
   linkSharedEvent,
+  REPO_ROOT,
   type RunningApp,
   signSlackRequest,
   slashCommandBody,
   stackEnv,
   startApp,
   TEST_ACCESS_KEY,
+  TEST_BOT_TOKEN,
   TEST_SECRET_KEY,
   TEST_SIGNING_SECRET,
 } from "./harness.js";
@@ -209,4 +214,44 @@ describe("a restart after kill -9", () => {
     },
     SLOW_TEST_MS,
   );
+});
+
+describe("a database the app cannot use", () => {
+  const run = (stateUrl: string) =>
+    spawnSync(process.execPath, [join(REPO_ROOT, APP_ENTRY)], {
+      cwd: REPO_ROOT,
+      env: cleanEnv({ SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, STATE_URL: stateUrl }),
+      encoding: "utf8",
+      timeout: 10_000,
+    });
+
+  it.each([
+    [
+      "a file of garbage",
+      () => {
+        const path = join(dir, "garbage.db");
+        writeFileSync(path, "not a database ".repeat(100));
+        return path;
+      },
+      /it is not a SQLite database \(SQLITE_NOTADB\)/,
+    ],
+    [
+      "a folder where the file should be",
+      () => {
+        const path = join(dir, "a-folder.db");
+        mkdirSync(path, { recursive: true });
+        return path;
+      },
+      /cannot use the database file/,
+    ],
+  ])("stops start-up on %s with one line naming STATE_URL, no stack", (_what, make, reason) => {
+    const path = make();
+    const result = run(`file:${path}`);
+    expect(result.status).toBe(1);
+    const stderr = result.stderr.trim();
+    expect(stderr.split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(new RegExp(`^STATE_URL \\(file:${path.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\\): `));
+    expect(stderr).toMatch(reason);
+    expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
 });

@@ -21,7 +21,18 @@ import { parseArgs } from "node:util";
 import type { RecordedCall } from "../test/fakes/slack-fake.js";
 import { readFixture } from "../test/support/fixtures.js";
 import { startBareBolt, startHandWrittenBolt } from "./bolt-apps.js";
-import { type Fakes, type Figure, machine, percentile, printTable, ratio, type Server, startFakes, startRealApp } from "./lib.js";
+import {
+  type Fakes,
+  type Figure,
+  machine,
+  percentile,
+  printTable,
+  ratio,
+  type Server,
+  startFakes,
+  startRealApp,
+  type TempState,
+} from "./lib.js";
 import { type LoadResult, runLoad } from "./load.js";
 
 export const CONNECTIONS = [10, 50] as const;
@@ -43,7 +54,8 @@ const GOAL_VS_PEER: Record<Cache, { ratio: number; says: string }> = {
 
 export interface Targets {
   fakes: Fakes;
-  app: Server;
+  /** Ours, with its SQLite state file. */
+  app: Server & { state?: TempState };
   bare: Server;
   peer: Server;
 }
@@ -253,7 +265,7 @@ export async function withTargets<T>(work: (targets: Targets) => Promise<T>): Pr
   const fakes = await startFakes();
   serveColdHistories(fakes);
   const started: Server[] = [];
-  const start = async (starter: () => Promise<Server>) => {
+  const start = async <S extends Server>(starter: () => Promise<S>): Promise<S> => {
     const server = await starter();
     started.push(server);
     return server;

@@ -3,9 +3,10 @@
  * real app and the fakes it talks to, spawned and probed like bare Bolt) and how figures are formatted.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
-import { cpus } from "node:os";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { APP_ENTRY, cleanEnv, freePort, REPO_ROOT, stackEnv, TEST_ACCESS_KEY, TEST_SECRET_KEY } from "../test/e2e/harness.js";
 import { type FakeSlack, startFakeSlack } from "../test/fakes/slack-fake.js";
@@ -73,6 +74,33 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+/** A SQLite state file in a temporary folder of its own, as `npm start` would keep in ./data. */
+export interface TempState {
+  url: string;
+  path: string;
+  /** The database's size on disk: the file and its write-ahead log. */
+  bytes(): number;
+  remove(): void;
+}
+
+export function tempState(): TempState {
+  const dir = mkdtempSync(join(tmpdir(), "deploy-history-bench-"));
+  const path = join(dir, "state.db");
+  const size = (file: string) => {
+    try {
+      return statSync(file).size;
+    } catch {
+      return 0;
+    }
+  };
+  return {
+    url: `file:${path}`,
+    path,
+    bytes: () => size(path) + size(`${path}-wal`),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 /**
  * The real app for benchmarks: LOG_LEVEL=warn, and live progress effectively off (one watch at
  * most, polled hourly) so following running deployments does not add polling to the figures.
@@ -99,9 +127,34 @@ export async function startFakes(): Promise<Fakes> {
   return { slack, sourceDeploy, close: async () => void (await Promise.all([slack.close(), sourceDeploy.close()])) };
 }
 
-/** `node dist/server.mjs`, as `npm start` runs it (build first), wired to the fakes; `nodeOptions` e.g. `--cpu-prof`. */
-export function startRealApp(fakes: Fakes, nodeOptions: readonly string[] = []): Promise<Server> {
-  return spawnServer([...nodeOptions, APP_ENTRY], { ...stackEnv(fakes.slack, fakes.sourceDeploy), ...BENCH_APP_ENV });
+/**
+ * `node dist/server.mjs`, as `npm start` runs it (build first), wired to the fakes; `nodeOptions` e.g. `--cpu-prof`.
+ * Its state is a SQLite file, as by default, in a temporary folder removed when it stops, unless `env` sets STATE_URL.
+ */
+export async function startRealApp(
+  fakes: Fakes,
+  nodeOptions: readonly string[] = [],
+  env: Record<string, string> = {},
+): Promise<Server & { state?: TempState }> {
+  const state = "STATE_URL" in env ? undefined : tempState();
+  const server = await spawnServer([...nodeOptions, APP_ENTRY], {
+    ...stackEnv(fakes.slack, fakes.sourceDeploy),
+    ...BENCH_APP_ENV,
+    ...(state ? { STATE_URL: state.url } : {}),
+    ...env,
+  }).catch((error: unknown) => {
+    state?.remove();
+    throw error;
+  });
+  if (!state) return server;
+  return {
+    ...server,
+    state,
+    stop: async () => {
+      await server.stop();
+      state.remove();
+    },
+  };
 }
 
 /** GET on 127.0.0.1 with node:http (no lazy fetch set-up to skew the first timing); status and body. */

@@ -22,6 +22,8 @@ export interface LoadOptions {
   until: "ack" | "answer";
   /** An answer that does not pass counts as a failure (e.g. an error message instead of the history). */
   isAnswer?: (call: RecordedCall, text: string) => boolean;
+  /** The request body for `text` answered at `responseUrl`: a slash command by default. */
+  body?: (text: string, responseUrl: string) => string;
 }
 
 export interface LoadResult {
@@ -99,7 +101,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const one = async (n: number): Promise<void> => {
     const id = `${run}-${n}`;
     const text = options.text(n);
-    const body = slashCommandBody({ text, responseUrl: slack.responseUrl(id) });
+    const body = options.body ? options.body(text, slack.responseUrl(id)) : slashCommandBody({ text, responseUrl: slack.responseUrl(id) });
     const answer = until === "answer" ? waiters.expect(id) : undefined;
     const sent = performance.now();
     try {

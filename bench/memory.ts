@@ -52,7 +52,16 @@ export function memoryAndHttpFigures(seconds = 10): Promise<{ memory: Figure[]; 
     const idle = await settledRss(targets);
     const runs = await runHttpBench(targets, seconds);
     const loaded = await settledRss(targets);
-    return { memory: [...rssFigures("idle", idle), ...rssFigures("after the http bench", loaded)], http: httpFigures(runs, seconds) };
+    const database: Figure = {
+      bench: "state",
+      metric: "app database (SQLite file + WAL) after the http bench",
+      value: mib(targets.app.state?.bytes() ?? 0),
+      note: "slash commands write nothing; only buttons and events are remembered",
+    };
+    return {
+      memory: [...rssFigures("idle", idle), ...rssFigures("after the http bench", loaded)],
+      http: [...httpFigures(runs, seconds), database],
+    };
   });
 }
 

@@ -4,6 +4,7 @@ import { type Figure, machine, printTable } from "./lib.js";
 import { memoryAndHttpFigures } from "./memory.js";
 import { renderFigures } from "./render.js";
 import { startupFigures } from "./startup.js";
+import { stateFigures } from "./state.js";
 import { watchFigures } from "./watch.js";
 
 const figures: Figure[] = [];
@@ -12,6 +13,7 @@ figures.push(...(await commandLatencyFigures()));
 figures.push(...(await startupFigures()));
 const { memory, http } = await memoryAndHttpFigures(Number(process.env.BENCH_HTTP_SECONDS) || 10);
 figures.push(...http, ...memory);
+figures.push(...(await stateFigures(Number(process.env.BENCH_HTTP_SECONDS) || 10)));
 figures.push(...(await watchFigures(Number(process.env.BENCH_WATCH_SECONDS) || 30)));
 
 console.log(`machine: ${machine()}; ${new Date().toISOString()}`);

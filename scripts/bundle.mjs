@@ -12,6 +12,8 @@ await build({
   target: "node20",
   sourcemap: true,
   logLevel: "warning",
+  // A native addon: it finds its compiled .node file next to its own package, so it stays in node_modules.
+  external: ["better-sqlite3"],
   // Bolt and some of its dependencies are CommonJS and call require() for Node built-ins.
   banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
 });

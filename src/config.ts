@@ -4,6 +4,8 @@
  * and never includes a value (some of them are secrets).
  */
 import { z } from "zod";
+import { parseStateUrl } from "./state/location.js";
+import { DEFAULT_STATE_URL } from "./state/types.js";
 
 export const LOCALES = ["ko", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -60,6 +62,8 @@ export interface Config {
   locale: Locale;
   timeZone: string;
   logLevel: LogLevel;
+  /** Where state that outlives the process is kept: `file:<path>` (SQLite) or `memory:`. */
+  stateUrl: string;
 }
 
 export interface ConfigProblem {
@@ -157,6 +161,13 @@ const envSchema = z.object({
   TIME_ZONE: z.preprocess(
     (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? "Asia/Seoul" : v),
     z.string().refine(isTimeZone, "must be an IANA time zone such as Asia/Seoul or UTC"),
+  ),
+  STATE_URL: z.preprocess(
+    (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? DEFAULT_STATE_URL : String(v).trim()),
+    z.string().superRefine((url, ctx) => {
+      const location = parseStateUrl(url);
+      if ("problem" in location) ctx.addIssue({ code: "custom", message: location.problem });
+    }),
   ),
   LOG_LEVEL: z.preprocess(
     (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? "info" : String(v).trim().toLowerCase()),
@@ -274,5 +285,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     locale: e.LOCALE,
     timeZone: e.TIME_ZONE,
     logLevel: e.LOG_LEVEL,
+    stateUrl: e.STATE_URL,
   };
 }

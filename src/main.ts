@@ -10,6 +10,8 @@ import { createLogger, type Logger, redactKey } from "./log.js";
 import { type RunningSlackApp, startSlackApp } from "./slack/app.js";
 import { slackMode, slackSetupChecklist } from "./slack/setup-check.js";
 import { createSourceDeploy, type SourceDeploySource } from "./sourcedeploy/index.js";
+import { openStateStore, StateError, type StateStore, startPruning } from "./state/index.js";
+import { DAY_MS } from "./state/prune.js";
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -60,7 +62,7 @@ function secretsOf(config: Config): string[] {
  * Within the grace, in-flight requests finish or are told they were interrupted (RunningSlackApp.stop),
  * then the SourceDeploy pool gets what is left of the grace before its calls are cut off.
  */
-function onShutdown(running: RunningSlackApp, source: SourceDeploySource, logger: Logger): void {
+function onShutdown(running: RunningSlackApp, source: SourceDeploySource, state: ClosableState, logger: Logger): void {
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -72,6 +74,7 @@ function onShutdown(running: RunningSlackApp, source: SourceDeploySource, logger
     void running
       .stop(SHUTDOWN_GRACE_MS)
       .then(() => source.close(Math.max(0, deadline - performance.now())))
+      .then(() => state.close())
       .finally(() => {
         logger.info("stopped");
         logger.flush();
@@ -80,6 +83,31 @@ function onShutdown(running: RunningSlackApp, source: SourceDeploySource, logger
   };
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);
+}
+
+interface ClosableState {
+  store: StateStore;
+  close(): Promise<void>;
+}
+
+/** Opens STATE_URL and starts pruning it; a store that cannot be opened stops start-up with its one line. */
+function stateOrExit(config: Config, logger: Logger): ClosableState {
+  let store: StateStore;
+  try {
+    store = openStateStore(config.stateUrl, logger);
+  } catch (error) {
+    logger.flush();
+    exit(error instanceof StateError ? error.message : `STATE_URL (${config.stateUrl}): ${String(error)}`);
+  }
+  // A watch ends long before this; older rows are leftovers of a crash at the wrong moment.
+  const stopPruning = startPruning(store, logger, { watchRetentionMs: config.watch.maxAgeMs + DAY_MS });
+  return {
+    store,
+    close: async () => {
+      await stopPruning().catch(() => undefined);
+      await store.close().catch((error: unknown) => logger.warn({ err: error }, "state: closing the database failed"));
+    },
+  };
 }
 
 let started = false;
@@ -94,10 +122,11 @@ async function main(): Promise<void> {
     logger.flush();
     exit("deploy-history could not start: an unexpected error (see the log line above)");
   });
+  const state = stateOrExit(config, logger);
   const source = createSourceDeploy(config, logger);
   let running: RunningSlackApp;
   try {
-    running = await startSlackApp(config, source, policy, logger);
+    running = await startSlackApp(config, source, policy, logger, state.store);
   } catch (error) {
     logger.error({ err: error }, "start-up failed");
     logger.flush();
@@ -114,7 +143,7 @@ async function main(): Promise<void> {
     },
     `deploy-history started in ${running.mode === "socket" ? "Socket Mode" : "HTTP mode"} on port ${running.port}${source.demo ? " with demo data (no NCP keys)" : ""}`,
   );
-  onShutdown(running, source, logger);
+  onShutdown(running, source, state, logger);
   await running.ready.catch((error: unknown) => {
     logger.error({ err: error }, "start-up failed");
     logger.flush();

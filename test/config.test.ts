@@ -46,6 +46,7 @@ describe("loadConfig: defaults", () => {
     expect(config.locale).toBe("ko");
     expect(config.timeZone).toBe("Asia/Seoul");
     expect(config.logLevel).toBe("info");
+    expect(config.stateUrl).toBe("file:./data/deploy-history.db");
   });
 
   it("treats blank values as unset", () => {
@@ -161,6 +162,13 @@ describe("loadConfig: live-update quotas", () => {
   });
 });
 
+describe("loadConfig: state", () => {
+  it("reads STATE_URL: a SQLite file or memory", () => {
+    expect(loadConfig({ STATE_URL: " file:/var/lib/deploy-history/state.db " }).stateUrl).toBe("file:/var/lib/deploy-history/state.db");
+    expect(loadConfig({ STATE_URL: "memory:" }).stateUrl).toBe("memory:");
+  });
+});
+
 describe("loadConfig: access", () => {
   it("reads ACCESS_POLICY and UNFURL_EXTERNAL_CHANNELS, unfurling in shared channels off by default", () => {
     expect(loadConfig({}).unfurlExternalChannels).toBe(false);
@@ -191,6 +199,8 @@ describe("loadConfig: invalid variables", () => {
     ["LOCALE", "fr", /ko, en/],
     ["TIME_ZONE", "Mars/Olympus_Mons", /IANA time zone/],
     ["LOG_LEVEL", "verbose", /debug, info, warn, error/],
+    ["STATE_URL", "redis://127.0.0.1:6379", /file:<path>.*or memory:/],
+    ["STATE_URL", "file:", /needs a file name/],
   ])("names %s=%j with what is wrong", (variable, value, problem) => {
     const error = configError({ [variable]: value });
     expect(error.problems).toHaveLength(1);

@@ -9,16 +9,17 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { App, HTTPReceiver, webApi } from "@slack/bolt";
-import { LRUCache } from "lru-cache";
 import type { AccessPolicy } from "../access/policy.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { SourceDeploySource } from "../sourcedeploy/index.js";
 import { interruptible } from "../sourcedeploy/interruptible.js";
+import { MemoryStateStore } from "../state/memory.js";
+import type { StateStore } from "../state/types.js";
 import { boltLogger } from "./bolt-logger.js";
 import { createListenerContext } from "./context.js";
 import { createLimitedServer, listen, MAX_BODY_BYTES, stopListening } from "./http-server.js";
-import { dropReplayedInteractions } from "./interaction-replays.js";
+import { dropReplayedInteractions, REPLAY_WINDOW_MS } from "./interaction-replays.js";
 import { registerListeners } from "./listeners/index.js";
 import { slackErrorCode } from "./safely.js";
 import { type SlackMode, slackMode } from "./setup-check.js";
@@ -46,6 +47,7 @@ export async function startSlackApp(
   source: SourceDeploySource,
   policy: AccessPolicy,
   logger: Logger,
+  state: StateStore = new MemoryStateStore(),
 ): Promise<RunningSlackApp> {
   const mode = slackMode(config);
   const inFlight = new Set<Promise<unknown>>();
@@ -55,7 +57,7 @@ export async function startSlackApp(
   // Aborted when the shutdown grace runs short: every SourceDeploy call a listener still waits for ends at once.
   const interrupt = new AbortController();
   const api = interruptible(source.api, interrupt.signal);
-  const ctx = createListenerContext({ config, api, demo: source.demo, policy, installingTeam, logger });
+  const ctx = createListenerContext({ config, api, demo: source.demo, policy, installingTeam, logger, state });
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const health = (_req: IncomingMessage, res: ServerResponse) => {
@@ -71,6 +73,7 @@ export async function startSlackApp(
         heapUsedBytes: heapUsed,
         eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e4) / 100,
         live: await ctx.live.stats(),
+        state: await state.health(),
         historyCache: source.cacheStats(),
       };
     };
@@ -111,13 +114,15 @@ export async function startSlackApp(
       logger.debug({ event: "request.handled", ...requestKind(body) }, "request handled");
     }
   });
-  app.use(dropRetriedEvents(logger));
-  app.use(dropReplayedInteractions(logger));
+  app.use(dropRetriedEvents(logger, state));
+  app.use(dropReplayedInteractions(logger, { firstSeen: (key) => state.claimOnce(`interaction:${key}`, REPLAY_WINDOW_MS) }));
   app.error(async (error) => {
     logger.error({ err: error }, "unhandled listener error");
   });
 
   registerListeners(app, ctx);
+  // Messages followed before a restart carry on (the state store kept their watches).
+  await ctx.live.resume();
 
   await listen(server, port);
   if (mode === "socket") {
@@ -205,20 +210,20 @@ async function installingWorkspace(config: Config): Promise<string | undefined> 
   }
 }
 
+/** How long an event id is remembered: twice Slack's five-minute signature window, as for interactions. */
+export const EVENT_ID_TTL_MS = 10 * 60 * 1000;
+
 /**
  * Slack retries an event it thinks we missed; the first delivery is usually still being answered.
- * Events are remembered by id for ten minutes so a retry never produces a second reply.
+ * Event ids are claimed in the state store for ten minutes, so a retry never produces a second
+ * reply, not even one that arrives after a restart.
  */
-function dropRetriedEvents(logger: Logger) {
-  const seen = new LRUCache<string, true>({ max: 10_000, ttl: 10 * 60 * 1000 });
+function dropRetriedEvents(logger: Logger, state: StateStore) {
   return async ({ body, next, context }: { body: unknown; next: () => Promise<void>; context: { retryNum?: number } }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === "string") {
-      if (seen.has(eventId)) {
-        logger.info({ eventId, retryNum: context.retryNum }, "duplicate event delivery ignored");
-        return;
-      }
-      seen.set(eventId, true);
+    if (typeof eventId === "string" && !(await state.claimOnce(`event:${eventId}`, EVENT_ID_TTL_MS))) {
+      logger.info({ eventId, retryNum: context.retryNum }, "duplicate event delivery ignored");
+      return;
     }
     await next();
   };

@@ -17,6 +17,7 @@ import type { Logger } from "../log.js";
 import type { RenderOptions } from "../render/index.js";
 import type { SourceDeployApi } from "../sourcedeploy/model.js";
 import { onBehalfOf } from "../sourcedeploy/rate-limit.js";
+import type { StateStore } from "../state/types.js";
 import { createLiveUpdates, type LiveUpdates } from "./live.js";
 
 export interface ListenerContext {
@@ -48,9 +49,11 @@ export interface ContextOptions {
   /** The workspace the bot is installed in (auth.test, which runs while the app starts listening). */
   installingTeam: Promise<string | undefined>;
   logger: Logger;
+  /** Where followed messages are kept; in memory when absent (tests). */
+  state?: StateStore;
 }
 
-export function createListenerContext({ config, api, demo, policy, installingTeam, logger }: ContextOptions): ListenerContext {
+export function createListenerContext({ config, api, demo, policy, installingTeam, logger, state }: ContextOptions): ListenerContext {
   const linkOptions: LinkOptions = { apiBaseUrl: config.sourceDeploy.apiUrl, extraPatterns: config.historyLinkPatterns };
   // Slack shows a running deployment's elapsed time as a live "{ago}" token, so a message stays
   // right as time passes and an unchanged deployment renders identically (no needless edits).
@@ -78,7 +81,7 @@ export function createListenerContext({ config, api, demo, policy, installingTea
     }
     return { asker, decide: (project) => decide(policy, asker, project), restricted: isRestricted(policy, asker) };
   };
-  const live = createLiveUpdates(config, api, render, logger);
+  const live = createLiveUpdates(config, api, render, logger, state);
   return {
     api,
     logger,

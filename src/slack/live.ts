@@ -14,10 +14,11 @@ import type { Logger } from "../log.js";
 import { type Message, type RenderOptions, renderHistory, renderUnfurl } from "../render/index.js";
 import type { LiveNote } from "../render/options.js";
 import { type History, isTerminalHistoryStatus, type SourceDeployApi } from "../sourcedeploy/model.js";
+import { MemoryStateStore } from "../state/memory.js";
+import type { StateStore } from "../state/types.js";
 import {
   type Admission,
   type DeliveryResult,
-  MemoryWatchStore,
   type MessageLocation,
   type PollState,
   type Requester,
@@ -47,6 +48,8 @@ export interface LiveUpdates {
    * closed. A message already followed for this history stays one watch (an unfurl adds its URLs).
    */
   follow(history: History, location: MessageLocation, hints: LiveHints, asker: Asker): Promise<boolean>;
+  /** Follows again every message the state store holds (after a restart); resolves with their number. */
+  resume(): Promise<number>;
   stats(): Promise<{ watches: number; loops: number }>;
   close(): Promise<void>;
 }
@@ -96,6 +99,7 @@ export function createLiveUpdates(
   api: SourceDeployApi,
   renderOptions: (extra?: Partial<RenderOptions>) => RenderOptions,
   logger: Logger,
+  state: StateStore = new MemoryStateStore(),
 ): LiveUpdates {
   const log = logger.child({ component: "live" });
   const web = new webApi.WebClient(config.slack.botToken, {
@@ -145,7 +149,7 @@ export function createLiveUpdates(
     }
   };
 
-  const store = new MemoryWatchStore<LiveHints>();
+  const store = state.watches<LiveHints>();
   /** Another link to a followed history in the same message: its unfurl is edited along with the others. */
   const addUnfurledUrls = async (watch: Watch<LiveHints>, location: MessageLocation): Promise<void> => {
     if (watch.location.kind !== "unfurl" || location.kind !== "unfurl") return;
@@ -192,6 +196,7 @@ export function createLiveUpdates(
         );
       return accepted;
     },
+    resume: () => watcher.resume(),
     stats: async () => ({ watches: await watcher.activeWatches(), loops: watcher.activeLoops() }),
     close: () => watcher.close(),
   };

@@ -10,7 +10,12 @@ export class MemoryWatchStore<Hints extends object> implements WatchStore<Hints>
   private readonly byHistory = new Map<string, Set<string>>();
 
   async add(watch: Watch<Hints>): Promise<void> {
-    await this.remove(watch.id);
+    this.insert(watch);
+  }
+
+  /** `add`, done before it returns: for a store that fills this one while it opens. */
+  insert(watch: Watch<Hints>): void {
+    this.delete(watch.id);
     this.byId.set(watch.id, copy(watch));
     const key = historyKey(watch.projectId, watch.historyId);
     const ids = this.byHistory.get(key) ?? new Set<string>();
@@ -24,6 +29,10 @@ export class MemoryWatchStore<Hints extends object> implements WatchStore<Hints>
   }
 
   async remove(id: string): Promise<void> {
+    this.delete(id);
+  }
+
+  private delete(id: string): void {
     const current = this.byId.get(id);
     if (!current) return;
     this.byId.delete(id);
@@ -31,6 +40,12 @@ export class MemoryWatchStore<Hints extends object> implements WatchStore<Hints>
     const ids = this.byHistory.get(key);
     ids?.delete(id);
     if (ids?.size === 0) this.byHistory.delete(key);
+  }
+
+  /** The watch with this id, if any (a copy). */
+  async get(id: string): Promise<Watch<Hints> | undefined> {
+    const watch = this.byId.get(id);
+    return watch ? copy(watch) : undefined;
   }
 
   async forHistory(projectId: string, historyId: string): Promise<Watch<Hints>[]> {

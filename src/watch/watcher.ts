@@ -82,6 +82,20 @@ export class Watcher<Hints extends object> {
     }
   }
 
+  /**
+   * Starts a loop for every history the store holds watches of: after a restart, the messages
+   * followed before it keep updating. Each watch's last digest is stored with it, so a message
+   * whose deployment did not change meanwhile is not sent again. Returns the number of watches.
+   */
+  async resume(): Promise<number> {
+    return this.exclusive(async () => {
+      const watches = await this.store.all();
+      for (const watch of watches) this.ensureLoop(watch.projectId, watch.historyId);
+      if (watches.length > 0) this.logger.info({ watches: watches.length, loops: this.loops.size }, "watch: resumed the stored watches");
+      return watches.length;
+    });
+  }
+
   /** Whether a watch asked for by `requester` would fit now (its quota, its channel's, the cap). */
   async admission(requester: Requester): Promise<Admission> {
     return admitWatch(await this.store.counts(requester), this.settings);
@@ -265,8 +279,16 @@ export class Watcher<Hints extends object> {
       return;
     }
     if (this.closed) return;
+    // A response_url use is stored as spent before the post: a crash right after it cannot give
+    // the restarted app a use Slack no longer has. Given back when Slack did not take it (429).
+    const reserved = spendUse(watch.location);
+    if (reserved) await this.store.update(watch.id, { location: reserved });
     const result = await this.deliver(watch, message);
-    const action = afterDelivery(watch, result, digest, plan.state, this.now());
+    const planned = afterDelivery(watch, result, digest, plan.state, this.now());
+    const action =
+      reserved && result.kind === "retry_after" && planned.kind === "update"
+        ? { ...planned, patch: { ...planned.patch, location: watch.location } }
+        : planned;
     if (result.kind === "failed")
       this.logger.warn({ watchId: watch.id, reason: result.reason, err: result.error, state: plan.state.kind }, "watch: delivery failed");
     // Waiting for a turn of the edit budget happens every tick with many messages: debug, not info.
@@ -296,6 +318,11 @@ export class Watcher<Hints extends object> {
     this.queue = result.catch(() => undefined);
     return result;
   }
+}
+
+/** The location with one response_url use spent; undefined for other kinds. */
+function spendUse(location: Watch["location"]): Watch["location"] | undefined {
+  return location.kind === "response_url" ? { ...location, usesLeft: location.usesLeft - 1 } : undefined;
 }
 
 function usable(location: Watch["location"], now: number): boolean {

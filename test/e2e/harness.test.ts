@@ -279,14 +279,14 @@ describe("decodeBody", () => {
 });
 
 describe("app runner helpers", () => {
-  it("cleanEnv passes PATH, HOME and NODE_ENV=test plus the given env, never the parent's SLACK_/NCP_ variables", () => {
+  it("cleanEnv passes PATH, HOME, NODE_ENV=test and STATE_URL=memory: plus the given env, never the parent's SLACK_/NCP_ variables", () => {
     const saved = { ...process.env };
     process.env.SLACK_BOT_TOKEN = "xoxb-parent";
     process.env.NCP_SECRET_KEY = "parent-secret";
     try {
       const env = cleanEnv({ LOCALE: "en", SKIP: undefined });
-      expect(env).toMatchObject({ LOCALE: "en", PATH: process.env.PATH, NODE_ENV: "test" });
-      expect(Object.keys(env).every((k) => ["PATH", "HOME", "NODE_ENV", "LOCALE"].includes(k))).toBe(true);
+      expect(env).toMatchObject({ LOCALE: "en", PATH: process.env.PATH, NODE_ENV: "test", STATE_URL: "memory:" });
+      expect(Object.keys(env).every((k) => ["PATH", "HOME", "NODE_ENV", "STATE_URL", "LOCALE"].includes(k))).toBe(true);
     } finally {
       process.env = saved;
     }

@@ -5,7 +5,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slack-fake.js";
@@ -319,6 +322,16 @@ export interface StartAppOptions {
   entry?: string;
 }
 
+/**
+ * Each app gets a database of its own in a temporary folder (removed when it stops), unless the
+ * test sets STATE_URL: apps running side by side must not share event ids or watches.
+ */
+function ownStateUrl(env: Record<string, string | undefined>): { url?: string; cleanup: () => void } {
+  if ("STATE_URL" in env) return { cleanup: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), "deploy-history-e2e-"));
+  return { url: `file:${join(dir, "state.db")}`, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 const STARTUP_TIMEOUT_MS = 15_000;
 /** Longer than the app's own shutdown (5 s grace, 10 s backstop), so a test sees how the app exits, not this kill. */
 const KILL_AFTER_MS = 15_000;
@@ -334,10 +347,17 @@ export async function freePort(): Promise<number> {
 
 /**
  * The environment the app sees: PATH, HOME and NODE_ENV=test (so a developer's `.env` is not
- * loaded), then `env`; unset values are left out.
+ * loaded), STATE_URL=memory: (so no run writes a database into the checkout; startApp gives each
+ * app a file of its own), then `env`; unset values are left out.
  */
 export function cleanEnv(env: Record<string, string | undefined>): Record<string, string> {
-  const merged: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", ...env };
+  const merged: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "test",
+    STATE_URL: "memory:",
+    ...env,
+  };
   return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
@@ -407,7 +427,8 @@ async function waitHealthy(url: string, exited: () => ExitStatus | undefined, ti
 /** Starts `node dist/server.mjs` (what `npm start` runs) from the repo root (build first) and waits for GET /healthz → 200. */
 export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const port = options.port ?? (await freePort());
-  const env = cleanEnv({ ...options.env, PORT: String(port) });
+  const state = ownStateUrl(options.env);
+  const env = cleanEnv({ STATE_URL: state.url, ...options.env, PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [options.entry ?? APP_ENTRY], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const logs: string[] = [];
@@ -428,7 +449,10 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     return parsed.slice();
   };
   let exit: ExitStatus | undefined;
-  const exited = exitPromise(child).then((status) => (exit = status));
+  const exited = exitPromise(child).then((status) => {
+    state.cleanup();
+    return (exit = status);
+  });
   const closed = closedPromise(child);
   child.on("error", (error) => logs.push(`[harness] spawn error: ${error.message}`));
 

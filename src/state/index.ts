@@ -1,0 +1,24 @@
+/**
+ * `STATE_URL` → a state store (location.ts says what it may name); the default is
+ * `file:./data/deploy-history.db`.
+ */
+import type { Logger } from "../log.js";
+import { parseStateUrl } from "./location.js";
+import { MemoryStateStore } from "./memory.js";
+import { SqliteStateStore } from "./sqlite.js";
+import { StateError, type StateStore } from "./types.js";
+
+export { parseStateUrl, type StateLocation } from "./location.js";
+export { MemoryStateStore } from "./memory.js";
+export { SCHEMA_VERSION } from "./migrations.js";
+export { startPruning } from "./prune.js";
+export { SqliteStateStore } from "./sqlite.js";
+export * from "./types.js";
+
+/** Opens the store STATE_URL names; throws a StateError (one line naming STATE_URL and the reason). */
+export function openStateStore(url: string, logger: Logger): StateStore {
+  const location = parseStateUrl(url);
+  if ("problem" in location) throw new StateError(`STATE_URL (${url}): ${location.problem}`);
+  if (location.kind === "memory") return new MemoryStateStore();
+  return SqliteStateStore.open({ path: location.path, url, logger });
+}

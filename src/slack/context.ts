@@ -93,6 +93,7 @@ export function createListenerContext({ config, api, demo, policy, installingTea
       logger,
       render: render(extra),
       access: projectAccess,
+      askMaxPages: config.ask.maxPages,
     }),
   };
 }

@@ -9,7 +9,7 @@ import type { ScanEnd } from "../ask/scan.js";
 import type { Stats } from "../ask/stats.js";
 import { sparkline } from "../ask/stats.js";
 import type { Filter, TimeRange } from "../command.js";
-import type { HistorySummary, Project } from "../sourcedeploy/model.js";
+import { type HistorySummary, knownStrategy, type Project } from "../sourcedeploy/model.js";
 import { ACTION_DETAILS_PREFIX, encodeHistoryRef } from "./actions.js";
 import { type Block, button, context, header, LIMITS, type Message, section, totalTextLength } from "./blocks.js";
 import { clampMrkdwn, isBlank, mrkdwn, plain } from "./escape.js";
@@ -199,12 +199,14 @@ export function renderDiff(view: DiffView, options: RenderOptions): Message {
   const field = (f: HistoryDiff["same"][number]) => c.field[f === "file" ? "file" : f];
   const id = mrkdwn(view.now.id, 40);
   const against = mrkdwn(view.then.id, 40);
+  // A known strategy reads as the console writes it ("Blue/Green", "블루/그린"), like the detail message.
+  const shown = (f: HistoryDiff["same"][number], value: string | undefined) => {
+    if (value === undefined) return c.diff.none;
+    const strategy = f === "strategy" ? knownStrategy(value) : undefined;
+    return strategy === undefined ? mrkdwn(value, 200) : c.strategy[strategy];
+  };
   const lines = diff.changed.map((change) =>
-    c.diff.change(
-      field(change.field),
-      change.then === undefined ? c.diff.none : mrkdwn(change.then, 200),
-      change.now === undefined ? c.diff.none : mrkdwn(change.now, 200),
-    ),
+    c.diff.change(field(change.field), shown(change.field, change.then), shown(change.field, change.now)),
   );
   if (diff.added.length > 0) lines.push(c.diff.added(names(diff.added)));
   if (diff.removed.length > 0) lines.push(c.diff.removed(names(diff.removed)));

@@ -5,11 +5,19 @@
  */
 
 import type { Asker, Decision } from "./access/policy.js";
+import { diffHistories, lastSuccessBefore } from "./ask/diff.js";
+import { knownStages, matcher, stageNames } from "./ask/filter.js";
+import { resolveRange } from "./ask/range.js";
+import { DEFAULT_ASK_MAX_PAGES, type Scan, scanHistories } from "./ask/scan.js";
+import { computeStats, statsWindows } from "./ask/stats.js";
+import { closestWord } from "./ask/suggest.js";
 import type { Command, ProjectRef } from "./command.js";
-import { resolveProjectName } from "./command.js";
+import { FILTER_WORDS, MAX_SEARCH_COUNT, resolveProjectName } from "./command.js";
 import type { Logger } from "./log.js";
+import { renderDiff, renderNoSuccess, renderSearch, renderStats, renderUnknownWords, type ScanSummary } from "./render/ask.js";
 import {
   type Message,
+  newestFirst,
   type RenderOptions,
   renderAccessDenied,
   renderAmbiguousProject,
@@ -44,6 +52,8 @@ export interface AnswerContext {
   access?: ProjectAccess;
   /** How a history's detail is drawn; Slack listeners draw it as a live message. Default renderHistory. */
   detail?: (history: History) => Message | Promise<Message>;
+  /** History list pages one question may read (ASK_MAX_PAGES). Default 10. */
+  askMaxPages?: number;
 }
 
 async function drawDetail(history: History, context: AnswerContext): Promise<Answer> {
@@ -106,7 +116,111 @@ async function answer(command: Command, context: AnswerContext): Promise<Answer>
         return { message: renderHistoryList(withName(project, recent), command.kind === "list" ? recent : [], render) };
       return detail(await api.getHistory(project.id, newest.id));
     }
+    case "search":
+      return search(command, context);
+    case "stats":
+      return stats(command, context);
+    case "diff":
+      return diff(command, context);
   }
+}
+
+type SearchCommand = Extract<Command, { kind: "search" }>;
+type StatsCommand = Extract<Command, { kind: "stats" }>;
+type DiffCommand = Extract<Command, { kind: "diff" }>;
+
+function maxPages(context: AnswerContext): number {
+  return context.askMaxPages ?? DEFAULT_ASK_MAX_PAGES;
+}
+
+function summary(scan: Scan): ScanSummary {
+  return { pages: scan.pages, entries: scan.entries.length, ...(scan.oldest && { oldest: scan.oldest }), end: scan.end };
+}
+
+/**
+ * Words not understood, each with the closest known word or stage. A stage word the list read does
+ * not show is unknown only when it looks like a typo of something known; otherwise it is searched
+ * for (a stage with no deployments in the range is not a mistake).
+ */
+function unknownWords(parsed: readonly string[], stageWords: readonly string[], stages: readonly string[]) {
+  const known = [...FILTER_WORDS, ...stages];
+  const typos = stageWords.filter((w) => closestWord(w, known) !== undefined);
+  const words = [...parsed, ...typos].map((word) => {
+    const suggestion = closestWord(word, known);
+    return suggestion === undefined ? { word } : { word, suggestion };
+  });
+  return { words, searched: stageWords.filter((w) => !typos.includes(w)) };
+}
+
+async function search(command: SearchCommand, context: AnswerContext): Promise<Answer> {
+  const resolved = await resolveProject(command.project, context);
+  if (resolved.kind === "reply") return { message: resolved.message };
+  const { filter } = command;
+  const window = resolveRange(filter.range, context.render.now, context.render.timeZone);
+  const count = filter.count ?? (filter.range === undefined ? RECENT_HISTORY_COUNT : MAX_SEARCH_COUNT);
+  const matches = matcher({ statuses: filter.statuses, stages: filter.stages, window });
+  // Unknown words need only the stage names of the first page for their suggestions.
+  const pages = command.unknown.length > 0 ? 1 : maxPages(context);
+  const scan = await scanHistories(context.api, resolved.project.id, {
+    ...(window.since && { since: window.since }),
+    enough: (entries) => entries.filter(matches).length >= count,
+    maxPages: pages,
+  });
+  const seen = stageNames(scan.entries);
+  const stages = knownStages(filter.stages, seen);
+  const unknown = unknownWords(command.unknown, stages.unknown, seen);
+  if (unknown.words.length > 0) return { message: renderUnknownWords(unknown.words, context.render) };
+  const project = withName(resolved.project, scan.entries);
+  const found = newestFirst(scan.entries.filter(matches)).slice(0, count);
+  const shown = { ...filter, stages: [...stages.stages, ...unknown.searched] };
+  return { message: renderSearch({ project, filter: shown, matches: found, scan: summary(scan) }, count, context.render) };
+}
+
+async function stats(command: StatsCommand, context: AnswerContext): Promise<Answer> {
+  const resolved = await resolveProject(command.project, context);
+  if (resolved.kind === "reply") return { message: resolved.message };
+  const { now, timeZone } = context.render;
+  const windows = statsWindows(command.days, now, timeZone);
+  const scan = await scanHistories(context.api, resolved.project.id, {
+    since: windows.previous.since,
+    maxPages: command.unknown.length > 0 ? 1 : maxPages(context),
+  });
+  const seen = stageNames(scan.entries);
+  const stages = knownStages(command.stages, seen);
+  const unknown = unknownWords(command.unknown, stages.unknown, seen);
+  if (unknown.words.length > 0) return { message: renderUnknownWords(unknown.words, context.render) };
+  const wanted = [...stages.stages, ...unknown.searched];
+  const inStages = matcher({ statuses: [], stages: wanted, window: {} });
+  const figures = computeStats(scan.entries.filter(inStages), command.days, now, timeZone);
+  const view = {
+    project: withName(resolved.project, scan.entries),
+    stages: wanted,
+    stats: figures,
+    scan: summary(scan),
+    previousComplete: scan.end === "all" || scan.end === "covered",
+  };
+  return { message: renderStats(view, context.render) };
+}
+
+async function diff(command: DiffCommand, context: AnswerContext): Promise<Answer> {
+  const resolved = await resolveProject(command.project, context);
+  if (resolved.kind === "reply") return { message: resolved.message };
+  const { api } = context;
+  const projectId = resolved.project.id;
+  const now = await api.getHistory(projectId, command.historyId);
+  if (command.against !== undefined) {
+    const then = await api.getHistory(projectId, command.against);
+    const view = { projectId, now, then, lastSuccess: false, diff: diffHistories(now, then) };
+    return { message: renderDiff(view, context.render) };
+  }
+  const scan = await scanHistories(api, projectId, {
+    enough: (entries) => lastSuccessBefore(entries, now) !== undefined,
+    maxPages: maxPages(context),
+  });
+  const success = lastSuccessBefore(scan.entries, now);
+  if (success === undefined) return { message: renderNoSuccess(now.stage.name || now.stage.id, summary(scan), context.render) };
+  const then = await api.getHistory(projectId, success.id);
+  return { message: renderDiff({ projectId, now, then, lastSuccess: true, diff: diffHistories(now, then) }, context.render) };
 }
 
 /** Fetches one history (if the asker may see its project) and renders its detail, or the refusal or error. */
@@ -174,8 +288,9 @@ async function resolveProject(ref: ProjectRef, context: AnswerContext): Promise<
   // Only projects the asker may see take part, so a refused name resolves like an unknown one.
   const filtered = visible(await context.api.listProjects({ name: ref.name, pageSize: PROJECT_PAGE_SIZE }), context);
   let resolution = resolveProjectName(ref.name, filtered);
+  let all: Project[] = [];
   if (resolution.kind === "none") {
-    const all = visible(await context.api.listProjects({ pageSize: PROJECT_PAGE_SIZE }), context);
+    all = visible(await context.api.listProjects({ pageSize: PROJECT_PAGE_SIZE }), context);
     resolution = resolveProjectName(ref.name, all);
   }
   if (resolution.kind === "none" && context.access?.restricted) throw new AccessDenied({ name: ref.name });
@@ -185,7 +300,17 @@ async function resolveProject(ref: ProjectRef, context: AnswerContext): Promise<
     case "ambiguous":
       return { kind: "reply", message: renderAmbiguousProject(ref.name, resolution.candidates, context.render) };
     case "none":
-      return { kind: "reply", message: renderProjectNotFound(ref.name, context.render) };
+      return {
+        kind: "reply",
+        message: renderProjectNotFound(
+          ref.name,
+          context.render,
+          closestWord(
+            ref.name,
+            all.map((p) => p.name),
+          ),
+        ),
+      };
   }
 }
 

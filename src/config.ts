@@ -41,6 +41,8 @@ export interface Config {
     /** Upstream calls one user may cause per minute; beyond it they are asked to slow down. */
     maxCallsPerUserPerMinute: number;
   };
+  /** Questions in plain words (filters, stats, diff): at most this many history list pages each. */
+  ask: { maxPages: number };
   /** Terminal histories never change: an LRU keeps them. */
   historyCache: { maxEntries: number; ttlMs: number };
   /** Live progress: messages about running deployments update themselves. */
@@ -138,6 +140,7 @@ const envSchema = z.object({
   UPSTREAM_MAX_PER_USER_PER_MINUTE: positiveInt(30, 100_000),
   SLACK_UPDATES_PER_MINUTE: positiveInt(50, 100_000),
   HISTORY_CACHE_MAX: positiveInt(1000, 1_000_000),
+  ASK_MAX_PAGES: positiveInt(10, 100),
   HISTORY_CACHE_TTL_MS: positiveInt(3_600_000, 7 * 24 * 3_600_000),
   WATCH_INTERVAL_MS: positiveInt(5000, 3_600_000),
   WATCH_MAX_INTERVAL_MS: positiveInt(30_000, 3_600_000),
@@ -269,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRequestsPerSecond: e.UPSTREAM_MAX_RPS,
       maxCallsPerUserPerMinute: e.UPSTREAM_MAX_PER_USER_PER_MINUTE,
     },
+    ask: { maxPages: e.ASK_MAX_PAGES },
     historyCache: { maxEntries: e.HISTORY_CACHE_MAX, ttlMs: e.HISTORY_CACHE_TTL_MS },
     watch: {
       intervalMs: e.WATCH_INTERVAL_MS,

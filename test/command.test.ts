@@ -87,15 +87,11 @@ describe("parseCommand: list, latest, projects", () => {
 describe("parseCommand: invalid", () => {
   const invalid = (input: string, reason: string) => ({ kind: "invalid", input, reason });
 
-  it.each(["41027 abc", "41027 -1", "41027 1.5", "shop-api 90334x", `41027 ${"9".repeat(21)}`, "41027 ９０３"])(
-    "%j → bad_history_id",
-    (text) => {
-      expect(parse(text)).toEqual(invalid(text, "bad_history_id"));
-    },
-  );
+  it.each(["41027 -1", "41027 1.5", "shop-api 90334x", `41027 ${"9".repeat(21)}`, "41027 ９０３"])("%j → bad_history_id", (text) => {
+    expect(parse(text)).toEqual(invalid(text, "bad_history_id"));
+  });
 
   it.each([
-    ["extra tokens", "41027 903344 extra"],
     ["too many tokens after projects", "projects a b"],
     ["projects filter with bad characters", "projects a/b"],
     ["latest without a project", "latest"],
@@ -116,7 +112,7 @@ describe("parseCommand: invalid", () => {
   });
 
   it("echoes the text without the bot mention", () => {
-    expect(parse("<@U0BOT> what is this")).toEqual(invalid("what is this", "unrecognized"));
+    expect(parse("<@U0BOT> what/is this")).toEqual(invalid("what/is this", "unrecognized"));
     expect(parse("<@U0BOT> <@U999>")).toEqual(invalid("<@U999>", "unrecognized"));
   });
 
@@ -198,7 +194,7 @@ describe("resolveProjectName", () => {
 
 describe("parseCommand: invisible characters from copy-paste", () => {
   it("drops an RTL override, so it can neither spoof a name nor reach an echo", () => {
-    expect(parse("shop\u202eipa 1")).toEqual({ kind: "history", project: { by: "name", name: "shopipa" }, historyId: "1" });
+    expect(parse("shop\u202eipa 903344")).toEqual({ kind: "history", project: { by: "name", name: "shopipa" }, historyId: "903344" });
     expect(parse("shop\u202eipa/x 1")).toEqual({ kind: "invalid", input: "shopipa/x 1", reason: "unrecognized" });
   });
 

@@ -136,6 +136,12 @@ describe("loadConfig: live progress and cache", () => {
       expect(variables(configError({ UPSTREAM_MAX_PER_USER_PER_MINUTE: bad }))).toEqual(["UPSTREAM_MAX_PER_USER_PER_MINUTE"]);
   });
 
+  it("reads ASK_MAX_PAGES, 10 by default, and names it when it is not 1 to 100", () => {
+    expect(loadConfig({}).ask).toEqual({ maxPages: 10 });
+    expect(loadConfig({ ASK_MAX_PAGES: "3" }).ask).toEqual({ maxPages: 3 });
+    for (const bad of ["0", "101", "2.5", "many"]) expect(variables(configError({ ASK_MAX_PAGES: bad }))).toEqual(["ASK_MAX_PAGES"]);
+  });
+
   it("rejects a max interval below the first interval, and non-numbers", () => {
     expect(configError({ WATCH_INTERVAL_MS: "5000", WATCH_MAX_INTERVAL_MS: "1000" }).problems).toEqual([
       { variable: "WATCH_MAX_INTERVAL_MS", problem: "must be at least WATCH_INTERVAL_MS" },

@@ -21,7 +21,17 @@ const options: LinkOptions = { apiBaseUrl: "http://127.0.0.1:38211/api/v1", extr
 const noExtras: LinkOptions = { ...options, extraPatterns: [] };
 
 const ID = /^\d{1,20}$/;
-const COMMAND_KINDS: ReadonlySet<Command["kind"]> = new Set(["help", "history", "list", "latest", "projects", "invalid"]);
+const COMMAND_KINDS: ReadonlySet<Command["kind"]> = new Set([
+  "help",
+  "history",
+  "list",
+  "latest",
+  "projects",
+  "invalid",
+  "search",
+  "stats",
+  "diff",
+]);
 const FOUR_HUNDRED_DIGITS = "7".repeat(400);
 
 const PIECES = [
@@ -183,6 +193,16 @@ function assertWellFormed(command: Command): void {
       break;
     case "invalid":
       expect(command.input.length).toBeLessThanOrEqual(201);
+      break;
+    case "search":
+      // Stage words are name-shaped; anything else is an unknown word, echoed escaped by the renderer.
+      for (const stage of command.filter.stages) expect(stage).toMatch(/^[\p{L}\p{Nd}_.-]{1,100}$/u);
+      expect(command.filter.count ?? 1).toBeGreaterThanOrEqual(1);
+      expect(command.filter.count ?? 1).toBeLessThanOrEqual(50);
+      break;
+    case "diff":
+      expect(command.historyId).toMatch(ID);
+      if (command.against !== undefined) expect(command.against).toMatch(ID);
       break;
     default:
       break;

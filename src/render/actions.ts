@@ -7,6 +7,7 @@
  * | `history_refresh`          | detail, while not terminal    | `projectId:historyId`               |
  * | `history_show_targets`     | detail, when targets were cut | `projectId:historyId`               |
  * | `history_share`            | detail, ephemeral replies     | `projectId:historyId`               |
+ * | `history_compare`          | detail of a failed deployment | `projectId:historyId`               |
  * | `history_details:<n>`      | history list, n-th entry      | `projectId:historyId`               |
  * | `project_histories:<n>`    | project list, n-th project    | `projectId`                         |
  * | `targets_page_previous`    | all-targets modal             | `projectId:historyId:page` (0-based)|
@@ -25,6 +26,7 @@ export const ACTION_OPEN_CONSOLE = "history_open_console";
 export const ACTION_REFRESH = "history_refresh";
 export const ACTION_SHOW_TARGETS = "history_show_targets";
 export const ACTION_SHARE = "history_share";
+export const ACTION_COMPARE = "history_compare";
 export const ACTION_DETAILS_PREFIX = "history_details:";
 export const ACTION_DETAILS_PATTERN = /^history_details:\d+$/;
 export const ACTION_PROJECT_HISTORIES_PREFIX = "project_histories:";
@@ -57,6 +59,7 @@ export const ACTION_IDS = {
   refresh: ACTION_REFRESH,
   showTargets: ACTION_SHOW_TARGETS,
   share: ACTION_SHARE,
+  compare: ACTION_COMPARE,
   details: ACTION_DETAILS_PATTERN,
   projectHistories: ACTION_PROJECT_HISTORIES_PATTERN,
   targetsPrevious: ACTION_TARGETS_PREVIOUS,

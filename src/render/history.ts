@@ -2,6 +2,7 @@
 import type { History, HistoryAction, NamedRef, ServerTarget, Steps } from "../sourcedeploy/model.js";
 import { knownFileType, knownStrategy, STEP_NAMES, type StepName } from "../sourcedeploy/model.js";
 import {
+  ACTION_COMPARE,
   ACTION_OPEN_CONSOLE,
   ACTION_REFRESH,
   ACTION_SHARE,
@@ -326,6 +327,12 @@ function consoleLabel(options: RenderOptions, c: Catalogue): string {
   return options.consoleUrlTemplate.includes("{historyId}") ? c.button.openConsole : c.button.sourceDeployConsole;
 }
 
+/** A finished deployment that failed (failed, errored, canary analysis timed out): worth comparing with the last success. */
+function isFailed(history: History): boolean {
+  const status = historyStatus(history.status);
+  return status.terminal && status.rank === RANK.problem;
+}
+
 function buttons(history: History, options: RenderOptions, c: Catalogue, summarized: boolean): Button[] {
   const value = encodeHistoryRef({ projectId: history.project.id, historyId: history.id });
   const url = consoleUrl(options.consoleUrlTemplate, { projectId: history.project.id, historyId: history.id });
@@ -336,6 +343,7 @@ function buttons(history: History, options: RenderOptions, c: Catalogue, summari
       : button(consoleLabel(options, c), ACTION_OPEN_CONSOLE, { url, ...(value === undefined ? {} : { value }) }),
     value !== undefined && isRunning(history) ? button(c.button.refresh, ACTION_REFRESH, { value }) : undefined,
     value !== undefined && summarized ? button(c.button.showAllTargets, ACTION_SHOW_TARGETS, { value }) : undefined,
+    value !== undefined && isFailed(history) ? button(c.button.compare, ACTION_COMPARE, { value }) : undefined,
     value !== undefined && options.shareButton === true ? button(c.button.share, ACTION_SHARE, { value, style: "primary" }) : undefined,
   ];
   return list.filter((b): b is Button => b !== undefined);

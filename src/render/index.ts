@@ -1,4 +1,5 @@
 export {
+  ACTION_COMPARE,
   ACTION_DETAILS_PATTERN,
   ACTION_DETAILS_PREFIX,
   ACTION_IDS,
@@ -24,6 +25,17 @@ export {
   type TargetsPageRef,
   writeActionOf,
 } from "./actions.js";
+export {
+  type DiffView,
+  renderDiff,
+  renderNoSuccess,
+  renderSearch,
+  renderStats,
+  renderUnknownWords,
+  type ScanSummary,
+  type SearchView,
+  type StatsView,
+} from "./ask.js";
 export type { Block, Button, Message, ModalView } from "./blocks.js";
 export { LIMITS } from "./blocks.js";
 export { escapeMrkdwn, mrkdwn, plain } from "./escape.js";

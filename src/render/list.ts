@@ -36,7 +36,7 @@ function entryText(entry: HistorySummary, options: RenderOptions, c: Catalogue):
   return `${status.emoji} *#${mrkdwn(entry.id, 40)}* ${mrkdwn(status.label[options.locale], 40)} · ${where} · ${start}`;
 }
 
-function entryBlock(entry: HistorySummary, index: number, project: Project, options: RenderOptions, c: Catalogue): Block {
+export function entryBlock(entry: HistorySummary, index: number, project: Project, options: RenderOptions, c: Catalogue): Block {
   const value = encodeHistoryRef({ projectId: entry.project.id === "" ? project.id : entry.project.id, historyId: entry.id });
   const details = value === undefined ? undefined : button(c.button.details, `${ACTION_DETAILS_PREFIX}${index}`, { value });
   return section(entryText(entry, options, c), details);

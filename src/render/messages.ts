@@ -8,7 +8,7 @@ import { withDemo } from "./history.js";
 import { type Catalogue, messages } from "./i18n.js";
 import type { RenderOptions } from "./options.js";
 
-export type UsageErrorReason = "unrecognized" | "bad_history_id" | "too_long";
+export type UsageErrorReason = "unrecognized" | "bad_history_id" | "too_long" | "two_ranges";
 
 export const MAX_PROJECT_ENTRIES = 40;
 const INPUT_ECHO_MAX = 100;
@@ -80,9 +80,11 @@ export function renderProjectList(projects: readonly Project[], filter: string |
   return { text: c.projects.text(projects.length), blocks: withDemo(blocks, options, c) };
 }
 
-export function renderProjectNotFound(name: string, options: RenderOptions): Message {
+/** With `suggestion`, the closest name among the projects the asker may see ("did you mean prod-web?"). */
+export function renderProjectNotFound(name: string, options: RenderOptions, suggestion?: string): Message {
   const c = messages(options.locale);
-  return notice(`🔍 ${c.projects.notFound(mrkdwn(name.trim(), INPUT_ECHO_MAX))}`, options, c);
+  const hint = suggestion === undefined ? [] : [context([c.projectSuggestion(`\`${mrkdwn(suggestion, 100)}\``)])];
+  return notice(`🔍 ${c.projects.notFound(mrkdwn(name.trim(), INPUT_ECHO_MAX))}`, options, c, hint);
 }
 
 export function renderAmbiguousProject(name: string, candidates: readonly Project[], options: RenderOptions): Message {

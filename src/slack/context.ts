@@ -96,6 +96,7 @@ export function createListenerContext({ config, api, demo, policy, installingTea
       logger,
       render: render(extra),
       access: projectAccess,
+      askMaxPages: config.ask.maxPages,
     }),
   };
 }

@@ -7,7 +7,11 @@
  * - Project lists are kept for a short time (default 60 s, LRU keyed by query): a name lookup, or
  *   an access check that needs a project's name, may walk several pages, and a burst of commands
  *   must not walk them again each time. A renamed or new project shows up within that time.
- * - Non-terminal histories and history lists are never kept beyond that sharing.
+ * - History list pages are kept briefly (default 30 s, LRU) but served only to a caller that says
+ *   how old a page may be (`PageQuery.maxAgeMs`, what a question in plain words asks with, see
+ *   ask/scan.ts): concurrent and repeated questions about one project share their page reads.
+ *   Every other caller (`<project>`'s 10 newest) gets a fresh page, as before.
+ * - Non-terminal histories are never kept beyond that sharing.
  *
  * Returned objects may be shared between callers: treat them as immutable (the model is read-only
  * data; renderers are pure functions of it).
@@ -32,6 +36,8 @@ export interface CacheOptions {
   ttlMs?: number;
   /** How long a project list stays cached. Default 60 s. */
   projectListTtlMs?: number;
+  /** How long a history list page is kept for callers that accept one that old. Default 30 s. */
+  historyPageTtlMs?: number;
   /** Clock for TTL tracking (tests); default `performance.now`. */
   now?: () => number;
 }
@@ -48,6 +54,9 @@ export interface CacheStats {
 export const DEFAULT_CACHE_MAX_ENTRIES = 1000;
 export const DEFAULT_CACHE_TTL_MS = 60 * 60 * 1000;
 export const DEFAULT_PROJECT_LIST_TTL_MS = 60 * 1000;
+export const DEFAULT_HISTORY_PAGE_TTL_MS = 30 * 1000;
+/** History list pages kept (project × page × size); 100 entries of ≤100 summaries each. */
+const HISTORY_PAGE_MAX_ENTRIES = 500;
 /** Distinct project-list queries kept (names filtered by, pages). */
 const PROJECT_LIST_MAX_ENTRIES = 100;
 
@@ -55,6 +64,8 @@ export class CachingSourceDeploy implements SourceDeployApi {
   readonly description: string;
   private readonly histories: LRUCache<string, History>;
   private readonly projectLists: LRUCache<string, Project[]>;
+  private readonly historyPages: LRUCache<string, { at: number; page: HistorySummary[] }>;
+  private readonly now: () => number;
   private readonly pendingHistories = new Map<string, Promise<History>>();
   private readonly pendingLists = new Map<string, Promise<HistorySummary[]>>();
   private readonly pendingProjects = new Map<string, Promise<Project[]>>();
@@ -66,6 +77,7 @@ export class CachingSourceDeploy implements SourceDeployApi {
   ) {
     this.description = upstream.description;
     const now = options.now;
+    this.now = now ?? (() => performance.now());
     // An injected clock is read on every check (lru-cache otherwise caches its reading for 1 ms).
     const clock = now ? { perf: { now }, ttlResolution: 0 } : {};
     this.histories = new LRUCache<string, History>({
@@ -76,6 +88,11 @@ export class CachingSourceDeploy implements SourceDeployApi {
     this.projectLists = new LRUCache<string, Project[]>({
       max: PROJECT_LIST_MAX_ENTRIES,
       ttl: positiveInt(options.projectListTtlMs, DEFAULT_PROJECT_LIST_TTL_MS),
+      ...clock,
+    });
+    this.historyPages = new LRUCache<string, { at: number; page: HistorySummary[] }>({
+      max: HISTORY_PAGE_MAX_ENTRIES,
+      ttl: positiveInt(options.historyPageTtlMs, DEFAULT_HISTORY_PAGE_TTL_MS),
       ...clock,
     });
   }
@@ -100,7 +117,22 @@ export class CachingSourceDeploy implements SourceDeployApi {
 
   async listHistories(projectId: string, query?: PageQuery, options?: CallOptions): Promise<HistorySummary[]> {
     const key = JSON.stringify([projectId, query?.pageNo ?? null, query?.pageSize ?? null]);
-    const call = this.share(this.pendingLists, key, () => this.upstream.listHistories(projectId, query, upstreamOptions(options)));
+    const maxAgeMs = query?.maxAgeMs;
+    const kept = maxAgeMs === undefined ? undefined : this.historyPages.get(key);
+    if (kept && maxAgeMs !== undefined && this.now() - kept.at <= maxAgeMs) return kept.page;
+    const sent =
+      query === undefined
+        ? undefined
+        : {
+            ...(query.pageNo !== undefined && { pageNo: query.pageNo }),
+            ...(query.pageSize !== undefined && { pageSize: query.pageSize }),
+          };
+    const call = this.share(this.pendingLists, key, () =>
+      this.upstream.listHistories(projectId, sent, upstreamOptions(options)).then((page) => {
+        this.historyPages.set(key, { at: this.now(), page });
+        return page;
+      }),
+    );
     return withCallerSignal(call, options?.signal, `histories of project ${projectId}`);
   }
 

@@ -166,6 +166,11 @@ export interface PageQuery {
   pageNo?: number;
   /** At most 100 (the API's limit). */
   pageSize?: number;
+  /**
+   * A history page this recent (ms) will do: the cache may answer from a page it read for someone
+   * else (see cache.ts). Not sent upstream. Absent: always a fresh page.
+   */
+  maxAgeMs?: number;
 }
 
 export interface ProjectQuery extends PageQuery {

@@ -146,8 +146,8 @@ describe("/deploy-history", () => {
   });
 
   it("says which history was not found", async () => {
-    const { body } = await command("41027 1");
-    expect(body.text).toMatch(/History 41027\/1 was not found/);
+    const { body } = await command("41027 999999");
+    expect(body.text).toMatch(/History 41027\/999999 was not found/);
   });
 
   it("acks at once and answers a 30-second upstream stall with 'slow' at the client deadline", async () => {

@@ -11,7 +11,9 @@
  *
  * Served by default from test/fixtures/sourcedeploy: every history detail fixture under its
  * own project/id, the history list of project 41027, and the project list (filter `projectName`,
- * case-insensitive substring; `pageSize` limits lists). Unknown ids get 404 with an NCP error body.
+ * case-insensitive substring; `pageSize` limits lists). History lists page like the API: `pageNo`
+ * (from 1) and `pageSize`, in the order stored (set a dated list newest first with setHistoryList;
+ * `datedHistoryList` builds one). Unknown ids get 404 with an NCP error body.
  * Authentication runs first (a 401 never consumes a fault): wrong access key, bad signature, or a
  * timestamp off by 5 minutes or more → 401 `{"error":{"errorCode":"200",…}}`. Writes (approval,
  * canary, cancel, deploy) change the stored histories as SourceDeploy does (./sourcedeploy-writes.ts);
@@ -225,7 +227,7 @@ function route(method: string, path: string, basePath: string, store: Store): An
   const detail = /^\/project\/(\d+)\/history\/(\d+)$/.exec(rest);
   if (detail) return found(store.histories.get(`${detail[1]}/${detail[2]}`), `History ${detail[1]}/${detail[2]} does not exist.`);
   const list = /^\/project\/(\d+)\/history$/.exec(rest);
-  if (list) return historyList(store, list[1] ?? "", pageSize);
+  if (list) return historyList(store, list[1] ?? "", pageSize, pageNoOf(url.searchParams));
   if (rest === "/project") return { status: 200, body: projectList(store.projects, url.searchParams.get("projectName"), pageSize) };
   return { status: 404, body: notFoundBody("Unknown API path.") };
 }
@@ -234,8 +236,12 @@ function found(body: unknown, missing: string): Answer {
   return body === undefined ? { status: 404, body: notFoundBody(missing) } : { status: 200, body };
 }
 
-function historyList(store: Store, projectId: string, pageSize: number | undefined): Answer {
+function historyList(store: Store, projectId: string, pageSize: number | undefined, pageNo: number | undefined): Answer {
   const body = store.historyLists.get(projectId);
+  if (body !== undefined && pageNo !== undefined && pageSize !== undefined) {
+    const start = (Math.max(1, pageNo) - 1) * pageSize;
+    return { status: 200, body: mapList(body, "historyList", (items) => items.slice(start, start + pageSize)) };
+  }
   if (body !== undefined) return { status: 200, body: limitList(body, "historyList", pageSize) };
   const known = listOf(store.projects, "projectList").some((p) => isRecord(p) && String(p.id) === projectId);
   return known
@@ -272,9 +278,44 @@ function listOf(body: unknown, key: string): unknown[] {
   return Array.isArray(items) ? items : [];
 }
 
+function pageNoOf(params: URLSearchParams): number | undefined {
+  const raw = params.get("pageNo");
+  return raw !== null && /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
 function pageSizeOf(params: URLSearchParams): number | undefined {
   const raw = params.get("pageSize");
   return raw !== null && /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
+// ---- dated lists ------------------------------------------------------------------------------
+
+export interface DatedEntry {
+  id: string;
+  status: string;
+  stage: { id: number; name: string };
+  /** Epoch ms. */
+  startTime: number;
+  /** Epoch ms; absent while running. */
+  endTime?: number;
+}
+
+/** A `{result:{historyList}}` body of project `project`, newest first, as the list API sends it. */
+export function datedHistoryList(project: { id: number; name: string }, entries: readonly DatedEntry[]): unknown {
+  const sorted = [...entries].sort((a, b) => b.startTime - a.startTime);
+  return {
+    result: {
+      historyList: sorted.map((e) => ({
+        project,
+        stage: e.stage,
+        scenario: { id: 7712, name: "web-release-sequential" },
+        id: e.id,
+        status: e.status,
+        startTime: e.startTime,
+        ...(e.endTime !== undefined && { endTime: e.endTime }),
+      })),
+    },
+  };
 }
 
 // ---- faults -----------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import type { History } from "../../src/sourcedeploy/model.js";
 import { parseHistory } from "../../src/sourcedeploy/schemas.js";
 import { assertValidMessage, textObjects } from "../support/block-kit.js";
 import { readFixture } from "../support/fixtures.js";
+import { askForms } from "./ask-forms.js";
 import { HISTORY_FIXTURES, historyFixture, historyListFixture, options, projectListFixture } from "./helpers.js";
 
 const LOCALES = ["ko", "en"] as const;
@@ -117,6 +118,7 @@ function messageTexts(locale: "ko" | "en"): string[] {
     renderHistoryList({ id: "1", name: "결제" }, [], o),
     renderAccessDenied(o),
     renderExternalChannelNote(o),
+    ...askForms(o),
   ];
   return forms.flatMap(texts);
 }

@@ -8,6 +8,7 @@ import { ACTION_IDS } from "../../render/index.js";
 import type { ListenerContext } from "../context.js";
 import {
   type ButtonHandler,
+  compareButton,
   detailsButton,
   openConsoleButton,
   projectHistoriesButton,
@@ -32,6 +33,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   onButton(ACTION_IDS.refresh, refreshButton(ctx));
   onButton(ACTION_IDS.share, shareButton(ctx));
   onButton(ACTION_IDS.details, detailsButton(ctx));
+  onButton(ACTION_IDS.compare, compareButton(ctx));
   onButton(ACTION_IDS.projectHistories, projectHistoriesButton(ctx));
   onButton(ACTION_IDS.showTargets, showTargetsButton(ctx));
   const turnPage = targetsPageButton(ctx);

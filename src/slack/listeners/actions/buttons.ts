@@ -1,7 +1,8 @@
 /**
  * Buttons. Every action is acked first (url buttons too, or Slack shows a warning), then:
  * Refresh replaces the message with the newer state; Share posts the detail in the channel;
- * Details (a list entry) and a project of the project list answer with a new ephemeral message;
+ * Details (a list entry), Compare with last success and a project of the project list answer with a
+ * new ephemeral message;
  * Show all targets opens the modal, whose paging buttons update it.
  * A refusal or an error goes to the clicker alone, as a new ephemeral message: the message a button
  * is on may be a channel message others read, so only a successful Refresh replaces it.
@@ -134,6 +135,15 @@ export function shareButton(ctx: ListenerContext): ButtonHandler {
 export function detailsButton(ctx: ListenerContext): ButtonHandler {
   return button(ctx, historyValue, async ({ respond }, ref, access) => {
     const { message } = await answerHistory(ref.projectId, ref.historyId, ctx.answer(access, { shareButton: true }));
+    await ephemeral(ctx, respond, message);
+  });
+}
+
+/** Compare with last success (a failed deployment's detail): what changed, to the clicker alone. */
+export function compareButton(ctx: ListenerContext): ButtonHandler {
+  return button(ctx, historyValue, async ({ respond }, ref, access) => {
+    const command = { kind: "diff", project: { by: "id", id: ref.projectId }, historyId: ref.historyId } as const;
+    const { message } = await answerCommand(command, ctx.answer(access));
     await ephemeral(ctx, respond, message);
   });
 }

@@ -94,15 +94,14 @@ describe("/deploy-history", () => {
   it("answers bad input with a message, not an error: an unknown project, a missing history, unreadable text", async () => {
     const ctx = bed.context();
     const unknown = slashCommand("no-such-project");
-    const missing = slashCommand("41027 1");
+    const missing = slashCommand("41027 999999");
     const garbage = slashCommand("41027 903344 extra words <!channel>");
     for (const { args } of [unknown, missing, garbage]) await deployHistoryCommand(ctx)(args);
     expect(onlyPayload(unknown.respond).text).toContain("no-such-project");
-    expect(onlyPayload(missing.respond).text).toContain(en.error.notFound({ projectId: "41027", historyId: "1" }));
-    expect(onlyPayload(garbage.respond)).toMatchObject({
-      response_type: "ephemeral",
-      text: expect.stringContaining(en.usage.reason.unrecognized("41027 903344 extra words &lt;!channel&gt;")),
-    });
+    expect(onlyPayload(missing.respond).text).toContain(en.error.notFound({ projectId: "41027", historyId: "999999" }));
+    // Words after a project are filter words: the ones not understood are named back, escaped.
+    expect(onlyPayload(garbage.respond)).toMatchObject({ response_type: "ephemeral", text: en.ask.unknownText });
+    expect(json(onlyPayload(garbage.respond))).toContain("&lt;!channel&gt;");
     expect(json(onlyPayload(garbage.respond))).not.toContain("<!channel>");
   });
 });

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   AccessPolicyError,
   decide,
@@ -16,6 +16,16 @@ import {
   OPEN_POLICY,
   parseAccessPolicy,
 } from "../../src/access/policy.js";
+
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "policy-"));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 const policy = parseAccessPolicy({
   teams: ["T0123ABCD", "T0PARTNER"],
@@ -224,14 +234,14 @@ describe("access policy: validation", () => {
     ["a bare document marker", "---\n"],
     ["an empty mapping", "{}\n"],
   ])("finding 1: an ACCESS_POLICY file that is %s stops start-up, naming the file", async (_, text) => {
-    const path = join(mkdtempSync(join(tmpdir(), "policy-")), "empty.yml");
+    const path = join(tempDir(), "empty.yml");
     writeFileSync(path, text);
     await expect(loadAccessPolicy(path)).rejects.toThrow(AccessPolicyError);
     await expect(loadAccessPolicy(path)).rejects.toThrow(`ACCESS_POLICY ${path} holds no policy`);
   });
 
   it("reads YAML and JSON files, and explains unreadable or invalid ones", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "policy-"));
+    const dir = tempDir();
     const yaml = join(dir, "policy.yml");
     writeFileSync(yaml, 'teams: [T0123ABCD]\ndefault: deny\nrules:\n  - channels: [C0DEPLOY]\n    projects: [41027, "shop-*"]\n');
     expect(decide(await loadAccessPolicy(yaml), { channelId: "C0DEPLOY" }, { id: "41027" })).toBe("allow");

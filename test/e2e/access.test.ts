@@ -1,6 +1,6 @@
 /** ACCESS_POLICY and external channels, through the real app and signed requests. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +21,7 @@ import {
 
 const DENIED = /can't view that deployment history here/;
 const dir = mkdtempSync(join(tmpdir(), "access-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function policyFile(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);

@@ -15,6 +15,8 @@ import { type FakeSourceDeploy, startFakeSourceDeploy } from "../fakes/sourcedep
 import { readFixture } from "../support/fixtures.js";
 import { waitUntil } from "../support/wait.js";
 import {
+  eventBody,
+  JSON_TYPE,
   type RunningApp,
   type Stack,
   slashCommandBody,
@@ -257,6 +259,33 @@ describe("subscriptions", () => {
     },
     SLOW_TEST_MS,
   );
+});
+
+describe("App Home", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { SUBSCRIPTION_POLL_MS: "150" } });
+    stack.sourceDeploy.setHistoryList(PROJECT, listOf([OLD, { id: "906301", status: "inprogress" }]));
+  });
+  afterAll(() => stack?.stop());
+
+  it("shows the workspace's subscriptions and the latest deployments of their projects", async () => {
+    const { app, slack } = stack;
+    await subscribeIn(app, slack, "C0DEPLOYS", "subscribe shop-api failures");
+    await app.waitForLog((l) => l.msg === "subscriptions: polling" || l.msg === "subscriptions: subscribed");
+    const before = listRequests(stack.sourceDeploy);
+    await waitUntil(() => listRequests(stack.sourceDeploy) > before, "a poll of the project");
+    const opened = eventBody({ type: "app_home_opened", user: "U0ALICE", channel: "D0HOME", tab: "home", event_ts: "1700000900.000100" });
+    await app.handled(() => app.postSigned(opened, JSON_TYPE));
+    const [published] = await slack.waitFor("views.publish");
+    expect(published?.body.user_id).toBe("U0ALICE");
+    const view = JSON.stringify(published?.body.view);
+    expect(view).toContain('"type":"home"');
+    expect(view).toContain("shop-api");
+    expect(view).toContain("<#C0DEPLOYS>");
+    expect(view).toContain("#906301");
+    expect(view).toContain("failures only");
+  });
 });
 
 describe("subscribing under an access policy", () => {

@@ -5,6 +5,7 @@ import { memoryAndHttpFigures } from "./memory.js";
 import { renderFigures } from "./render.js";
 import { startupFigures } from "./startup.js";
 import { stateFigures } from "./state.js";
+import { subscriptionFigures } from "./subscriptions.js";
 import { watchFigures } from "./watch.js";
 
 const figures: Figure[] = [];
@@ -15,6 +16,7 @@ const { memory, http } = await memoryAndHttpFigures(Number(process.env.BENCH_HTT
 figures.push(...http, ...memory);
 figures.push(...(await stateFigures(Number(process.env.BENCH_HTTP_SECONDS) || 10)));
 figures.push(...(await watchFigures(Number(process.env.BENCH_WATCH_SECONDS) || 30)));
+figures.push(...(await subscriptionFigures(Number(process.env.BENCH_WATCH_SECONDS) || 30)));
 
 console.log(`machine: ${machine()}; ${new Date().toISOString()}`);
 printTable(figures);

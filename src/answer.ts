@@ -99,6 +99,11 @@ async function answer(command: Command, context: AnswerContext): Promise<Answer>
       return { message: renderHelp(render) };
     case "invalid":
       return { message: renderUsageError(command.input, command.reason, render) };
+    // Subscriptions belong to a channel: the Slack listeners answer them (slack/subscriptions.ts) before they get here.
+    case "subscribe":
+    case "unsubscribe":
+    case "subscriptions":
+      return { message: renderHelp(render) };
     case "projects": {
       const projects = visible(await api.listProjects({ name: command.filter, pageSize: PROJECT_PAGE_SIZE }), context);
       return { message: renderProjectList(projects, command.filter, render) };
@@ -231,6 +236,19 @@ export async function answerHistory(projectId: string, historyId: string, contex
     return await drawDetail(history, context);
   } catch (error) {
     return { message: failure(error, context, { projectId, historyId }) };
+  }
+}
+
+/**
+ * The project a command names, if the asker may see it (by id, exact name or unique prefix), or
+ * the reply that says why not: for commands that act on a project rather than show it (subscriptions).
+ */
+export async function findProject(ref: ProjectRef, context: AnswerContext): Promise<{ project: Project } | { message: Message }> {
+  try {
+    const resolved = await resolveProject(ref, context);
+    return resolved.kind === "project" ? { project: resolved.project } : { message: resolved.message };
+  } catch (error) {
+    return { message: failure(error, context, { project: ref }) };
   }
 }
 

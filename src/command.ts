@@ -19,6 +19,9 @@
  * `latest` among filters means 1), and any other name-shaped word as a stage name (the answer checks
  * it against the project's stages). Anything else is an unknown word, named in the answer.
  * A lone number after the project is a count when it is 1–50, else a history id.
+ *   subscribe | 구독 <project> [stage …] [failures | 실패]  → subscribe (this channel)
+ *   unsubscribe | 구독취소 <project>          → unsubscribe
+ *   subscriptions | 구독목록                  → subscriptions (this channel's)
  *
  * `<project>` is an id (1–20 digits) or a name. Keywords are reserved: they are never read as a
  * project name (a project called "latest" is reached by its id). Pure; never throws.
@@ -69,7 +72,18 @@ export type Command =
   | { kind: "search"; project: ProjectRef; filter: Filter; unknown: string[] }
   | { kind: "stats"; project: ProjectRef; stages: string[]; days: number; unknown: string[] }
   | { kind: "diff"; project: ProjectRef; historyId: string; against?: string }
+  | SubscriptionCommand
   | { kind: "invalid"; input: string; reason: InvalidReason };
+
+/** The channel subscription commands (issue 13); kept apart from the lookup grammar. */
+export type SubscriptionCommand =
+  | { kind: "subscribe"; project: ProjectRef; stages: string[]; failuresOnly: boolean }
+  | { kind: "unsubscribe"; project: ProjectRef }
+  | { kind: "subscriptions" };
+
+export function isSubscriptionCommand(command: Command): command is SubscriptionCommand {
+  return command.kind === "subscribe" || command.kind === "unsubscribe" || command.kind === "subscriptions";
+}
 
 export type ProjectResolution = { kind: "found"; project: Project } | { kind: "ambiguous"; candidates: Project[] } | { kind: "none" };
 
@@ -99,6 +113,8 @@ export function parseCommand(text: string, options: LinkOptions): Command {
   const tokens = tokenize(body);
   const [first, second, ...rest] = tokens;
   if (first === undefined) return { kind: "help" };
+  const subscription = subscriptionCommand(tokens, body);
+  if (subscription !== undefined) return subscription;
   const keyword = keywordOf(first);
   if (keyword === "stats") return statsCommand(tokens.slice(1), body);
   if (keyword === "diff") return diffCommand(tokens.slice(1), body, options);
@@ -385,6 +401,36 @@ function historyFromLink(url: string, body: string, options: LinkOptions): Comma
 function projectRef(token: string): ProjectRef | undefined {
   if (DIGITS.test(token)) return ID.test(token) ? { by: "id", id: token } : undefined;
   return PROJECT_NAME.test(token) ? { by: "name", name: token } : undefined;
+}
+
+// ---- subscriptions --------------------------------------------------------------------------
+
+const SUBSCRIPTION_WORDS: Readonly<Record<string, SubscriptionCommand["kind"]>> = {
+  subscribe: "subscribe",
+  구독: "subscribe",
+  unsubscribe: "unsubscribe",
+  구독취소: "unsubscribe",
+  subscriptions: "subscriptions",
+  구독목록: "subscriptions",
+};
+const FAILURES_WORDS: ReadonlySet<string> = new Set(["failures", "실패"]);
+/** Stage names one subscription may list. */
+export const MAX_SUBSCRIPTION_STAGES = 10;
+
+/** A subscription command, an invalid one, or undefined when the first word is not a subscription keyword. */
+function subscriptionCommand(tokens: readonly string[], body: string): Command | undefined {
+  const [first, project, ...rest] = tokens;
+  const kind = first === undefined ? undefined : SUBSCRIPTION_WORDS[first.normalize("NFC").toLowerCase()];
+  if (kind === undefined) return undefined;
+  if (kind === "subscriptions") return project === undefined ? { kind } : invalid(body, "unrecognized");
+  const ref = project === undefined ? undefined : projectRef(project);
+  if (ref === undefined) return invalid(body, "unrecognized");
+  if (kind === "unsubscribe") return rest.length === 0 ? { kind, project: ref } : invalid(body, "unrecognized");
+  const words = rest.map((w) => w.normalize("NFC"));
+  const failuresOnly = words.some((w) => FAILURES_WORDS.has(w.toLowerCase()));
+  const stages = [...new Set(words.filter((w) => !FAILURES_WORDS.has(w.toLowerCase())))];
+  if (stages.length > MAX_SUBSCRIPTION_STAGES || !stages.every((s) => PROJECT_NAME.test(s))) return invalid(body, "unrecognized");
+  return { kind, project: ref, stages, failuresOnly };
 }
 
 function invalid(input: string, reason: InvalidReason): Command {

@@ -54,6 +54,8 @@ export interface Config {
     maxWatchesPerUser: number;
     maxWatchesPerChannel: number;
   };
+  /** Channel subscriptions: how often each subscribed project's history list is polled, and how many subscriptions the app keeps. */
+  subscriptions: { pollMs: number; max: number };
   historyLinkPatterns: RegExp[];
   /** Limits of the HTTP server (Slack's requests in HTTP mode, /healthz in both modes) against slow or greedy clients. */
   http: { requestTimeoutMs: number; maxConnections: number };
@@ -148,6 +150,8 @@ const envSchema = z.object({
   WATCH_MAX: positiveInt(500, 100_000),
   WATCH_MAX_PER_USER: positiveInt(20, 100_000),
   WATCH_MAX_PER_CHANNEL: positiveInt(50, 100_000),
+  SUBSCRIPTION_POLL_MS: positiveInt(15_000, 3_600_000),
+  SUBSCRIPTIONS_MAX: positiveInt(1000, 1_000_000),
   // HTTP server limits (issue 10, finding 5): headers, the whole request and an idle socket each get
   // HTTP_REQUEST_TIMEOUT_MS; more than HTTP_MAX_CONNECTIONS connections at once are refused.
   HTTP_REQUEST_TIMEOUT_MS: positiveInt(10_000, 300_000).refine((v) => v >= 1000, "must be at least 1000"),
@@ -282,6 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxWatchesPerUser: e.WATCH_MAX_PER_USER,
       maxWatchesPerChannel: e.WATCH_MAX_PER_CHANNEL,
     },
+    subscriptions: { pollMs: e.SUBSCRIPTION_POLL_MS, max: e.SUBSCRIPTIONS_MAX },
     historyLinkPatterns: links.patterns,
     http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, maxConnections: e.HTTP_MAX_CONNECTIONS },
     accessPolicyPath: e.ACCESS_POLICY,

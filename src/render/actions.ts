@@ -15,6 +15,7 @@
  * | `history_approve`, `history_reject` | detail, unfurl: awaiting approval | `projectId:historyId`       |
  * | `history_promote`, `history_abort`  | detail, unfurl: canary awaiting a decision | `projectId:historyId` |
  * | `history_cancel`           | detail, unfurl: running       | `projectId:historyId`               |
+ * | `subscription_remove:<n>`  | subscription list, n-th entry | `projectId` (the channel is the clicker's) |
  *
  * Ids inside values are `encodeURIComponent`-encoded, so a `:` in an id cannot split a value; use
  * the decode functions below. A value longer than Slack's 2000 characters is never produced: the
@@ -32,6 +33,8 @@ export const ACTION_DETAILS_PATTERN = /^history_details:\d+$/;
 export const ACTION_PROJECT_HISTORIES_PREFIX = "project_histories:";
 export const ACTION_PROJECT_HISTORIES_PATTERN = /^project_histories:\d+$/;
 export const ACTION_TARGETS_PREVIOUS = "targets_page_previous";
+export const ACTION_UNSUBSCRIBE_PREFIX = "subscription_remove:";
+export const ACTION_UNSUBSCRIBE_PATTERN = /^subscription_remove:\d+$/;
 export const ACTION_TARGETS_NEXT = "targets_page_next";
 
 /** A write button's action id per action; each has a Slack confirm dialog and is checked on click. */
@@ -64,6 +67,7 @@ export const ACTION_IDS = {
   projectHistories: ACTION_PROJECT_HISTORIES_PATTERN,
   targetsPrevious: ACTION_TARGETS_PREVIOUS,
   targetsNext: ACTION_TARGETS_NEXT,
+  unsubscribe: ACTION_UNSUBSCRIBE_PATTERN,
 } as const;
 
 /** `callback_id` of the all-targets modal. */

@@ -11,6 +11,8 @@ export {
   ACTION_SHOW_TARGETS,
   ACTION_TARGETS_NEXT,
   ACTION_TARGETS_PREVIOUS,
+  ACTION_UNSUBSCRIBE_PATTERN,
+  ACTION_UNSUBSCRIBE_PREFIX,
   ACTION_WRITE,
   ACTION_WRITE_PATTERN,
   consoleUrl,
@@ -56,4 +58,17 @@ export {
 export { pageCount, renderTargetsModal, TARGETS_PER_PAGE } from "./modal.js";
 export type { LiveNote, RenderOptions } from "./options.js";
 export { historyStatus, type StatusInfo, stepStatus, targetStatus } from "./status.js";
+export {
+  type HomeEntry,
+  type HomeView,
+  renderAppHome,
+  renderNotSubscribed,
+  renderSkipped,
+  renderSubscribed,
+  renderSubscriptionList,
+  renderSubscriptionRefusal,
+  renderUnsubscribed,
+  type SubscriptionRefusal,
+  withPostedLate,
+} from "./subscriptions.js";
 export { computeTimeline, type Timeline, type TimelineEntry, type TimelineStep, timelineText } from "./timeline.js";

@@ -21,7 +21,9 @@ function notice(text: string, options: RenderOptions, c: Catalogue, extra: Block
 
 export function renderHelp(options: RenderOptions): Message {
   const c = messages(options.locale);
-  const examples = c.help.examples.map(([command, meaning]) => `\`${escapeMrkdwn(command)}\` — ${meaning}`).join("\n");
+  const examples = [...c.help.examples, ...c.subscriptions.help]
+    .map(([command, meaning]) => `\`${escapeMrkdwn(command)}\` — ${meaning}`)
+    .join("\n");
   const blocks: Block[] = [header(c.help.heading), section(c.help.intro), section(examples), context([c.help.mention])];
   return { text: c.help.text, blocks: withDemo(blocks, options, c) };
 }

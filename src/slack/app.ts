@@ -73,6 +73,7 @@ export async function startSlackApp(
         heapUsedBytes: heapUsed,
         eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e4) / 100,
         live: await ctx.live.stats(),
+        subscriptions: await ctx.subscriptions.stats(),
         state: await state.health(),
         historyCache: source.cacheStats(),
       };
@@ -123,6 +124,8 @@ export async function startSlackApp(
   registerListeners(app, ctx);
   // Messages followed before a restart carry on (the state store kept their watches).
   await ctx.live.resume();
+  // Subscribed projects are polled again from their stored cursors.
+  await ctx.subscriptions.start();
 
   await listen(server, port);
   if (mode === "socket") {
@@ -162,6 +165,7 @@ export async function startSlackApp(
       if (inFlight.size > 0) logger.info({ inFlight: inFlight.size }, "interrupting requests still in flight at shutdown");
       interrupt.abort();
       await withTimeout(Promise.allSettled([...inFlight]), left());
+      await withTimeout(ctx.subscriptions.close(), left());
       await withTimeout(ctx.live.close(), left());
       server.closeAllConnections();
       await withTimeout(closed, left());

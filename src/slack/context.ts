@@ -17,8 +17,10 @@ import type { Logger } from "../log.js";
 import type { RenderOptions } from "../render/index.js";
 import type { SourceDeployApi } from "../sourcedeploy/model.js";
 import { onBehalfOf } from "../sourcedeploy/rate-limit.js";
+import { MemoryStateStore } from "../state/memory.js";
 import type { StateStore } from "../state/types.js";
 import { createLiveUpdates, type LiveUpdates } from "./live.js";
+import { createSubscriptions, type Subscriptions } from "./subscriptions.js";
 
 export interface ListenerContext {
   /** The app's own SourceDeploy; a user's lookups go through `answer(access).api`, charged to them. */
@@ -26,6 +28,8 @@ export interface ListenerContext {
   logger: Logger;
   linkOptions: LinkOptions;
   live: LiveUpdates;
+  /** Channel subscriptions: their commands, App Home and the poll loops that post them. */
+  subscriptions: Subscriptions;
   /** Whether deployment data may be posted there (externally shared channels: UNFURL_EXTERNAL_CHANNELS); every post asks. */
   mayPostIn(target: PostTarget): boolean;
   /** Render options with "now" taken at call time. */
@@ -53,7 +57,15 @@ export interface ContextOptions {
   state?: StateStore;
 }
 
-export function createListenerContext({ config, api, demo, policy, installingTeam, logger, state }: ContextOptions): ListenerContext {
+export function createListenerContext({
+  config,
+  api,
+  demo,
+  policy,
+  installingTeam,
+  logger,
+  state = new MemoryStateStore(),
+}: ContextOptions): ListenerContext {
   const linkOptions: LinkOptions = { apiBaseUrl: config.sourceDeploy.apiUrl, extraPatterns: config.historyLinkPatterns };
   // Slack shows a running deployment's elapsed time as a live "{ago}" token, so a message stays
   // right as time passes and an unchanged deployment renders identically (no needless edits).
@@ -82,16 +94,16 @@ export function createListenerContext({ config, api, demo, policy, installingTea
     return { asker, decide: (project) => decide(policy, asker, project), restricted: isRestricted(policy, asker) };
   };
   const live = createLiveUpdates(config, api, render, logger, state);
-  return {
+  const core = {
     api,
     logger,
     linkOptions,
     live,
-    mayPostIn: (target) => mayPostIn(target, config.unfurlExternalChannels),
+    mayPostIn: (target: PostTarget) => mayPostIn(target, config.unfurlExternalChannels),
     render,
     access,
     // Every lookup for an asker is charged to their share of SourceDeploy (UPSTREAM_MAX_PER_USER_PER_MINUTE).
-    answer: (projectAccess, extra) => ({
+    answer: (projectAccess: ProjectAccess, extra?: Partial<RenderOptions>): AnswerContext => ({
       api: onBehalfOf(api, callerKey(projectAccess.asker)),
       logger,
       render: render(extra),
@@ -99,6 +111,7 @@ export function createListenerContext({ config, api, demo, policy, installingTea
       askMaxPages: config.ask.maxPages,
     }),
   };
+  return { ...core, subscriptions: createSubscriptions({ config, api, state, logger, ctx: core }) };
 }
 
 /** Whose share of SourceDeploy a lookup uses: one user of one workspace. */

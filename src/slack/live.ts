@@ -11,7 +11,7 @@ import { webApi } from "@slack/bolt";
 import type { Asker } from "../access/policy.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
-import { type Message, type RenderOptions, renderHistory, renderUnfurl } from "../render/index.js";
+import { type Message, type RenderOptions, renderHistory, renderUnfurl, withPostedLate } from "../render/index.js";
 import type { LiveNote } from "../render/options.js";
 import { type History, isTerminalHistoryStatus, type SourceDeployApi } from "../sourcedeploy/model.js";
 import { MemoryStateStore } from "../state/memory.js";
@@ -34,6 +34,8 @@ import { UpdateBudget } from "./update-budget.js";
 export interface LiveHints {
   surface: "detail" | "unfurl";
   shareButton: boolean;
+  /** A subscription's post found only after a restart: it keeps saying "posted late". */
+  late?: boolean;
 }
 
 export interface LiveUpdates {
@@ -111,7 +113,8 @@ export function createLiveUpdates(
 
   const drawNow = (history: History, hints: LiveHints, live: LiveNote | undefined): Message => {
     const options = renderOptions({ shareButton: hints.shareButton, live });
-    return hints.surface === "unfurl" ? renderUnfurl(history, options) : renderHistory(history, options);
+    const message = hints.surface === "unfurl" ? renderUnfurl(history, options) : renderHistory(history, options);
+    return hints.late === true ? withPostedLate(message, options) : message;
   };
   // A finished history never changes and the history cache hands out the same object each time,
   // so its drawings (which do not depend on "now": running time is an {ago} token) are kept with it.
@@ -120,7 +123,7 @@ export function createLiveUpdates(
     if (live !== undefined || !isTerminalHistoryStatus(history.status)) return drawNow(history, hints, live);
     const drawings = finished.get(history) ?? new Map<string, Message>();
     finished.set(history, drawings);
-    const key = `${hints.surface}:${hints.shareButton}`;
+    const key = `${hints.surface}:${hints.shareButton}:${hints.late === true}`;
     let message = drawings.get(key);
     if (!message) drawings.set(key, (message = drawNow(history, hints, undefined)));
     return message;

@@ -3,7 +3,8 @@
  */
 import { MemoryWatchStore } from "../watch/memory-store.js";
 import type { WatchStore } from "../watch/types.js";
-import type { AuditEntry, AuditInput, AuditQuery, PruneResult, StateHealth, StateStore } from "./types.js";
+import { MemorySubscriptionStore } from "./memory-subscriptions.js";
+import type { AuditEntry, AuditInput, AuditQuery, PruneResult, StateHealth, StateStore, SubscriptionStore } from "./types.js";
 import { auditLimit } from "./validate.js";
 
 export interface MemoryStateOptions {
@@ -14,6 +15,7 @@ export interface MemoryStateOptions {
 export class MemoryStateStore implements StateStore {
   readonly kind = "memory" as const;
   private readonly store = new MemoryWatchStore<object>();
+  private readonly subscriptionStore = new MemorySubscriptionStore();
   private readonly claims = new Map<string, number>();
   private readonly audit: AuditEntry[] = [];
   private readonly now: () => number;
@@ -24,6 +26,10 @@ export class MemoryStateStore implements StateStore {
 
   watches<Hints extends object>(): WatchStore<Hints> {
     return this.store as unknown as WatchStore<Hints>;
+  }
+
+  subscriptions(): SubscriptionStore {
+    return this.subscriptionStore;
   }
 
   async claimOnce(key: string, ttlMs: number): Promise<boolean> {

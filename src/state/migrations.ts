@@ -43,6 +43,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    what: "channel subscriptions and their cursors",
+    sql: `
+      CREATE TABLE subscriptions (
+        channel_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (channel_id, project_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX subscriptions_by_project ON subscriptions (project_id);
+
+      CREATE TABLE subscription_cursors (
+        project_id TEXT PRIMARY KEY,
+        history_id TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

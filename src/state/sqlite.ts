@@ -22,6 +22,7 @@ import { LRUCache } from "lru-cache";
 import type { Logger } from "../log.js";
 import { MemoryWatchStore } from "../watch/memory-store.js";
 import type { Requester, Watch, WatchCounts, WatchPatch, WatchStore } from "../watch/types.js";
+import { MemorySubscriptionStore } from "./memory-subscriptions.js";
 import { MIGRATIONS, type Migration } from "./migrations.js";
 import {
   type AuditEntry,
@@ -31,8 +32,10 @@ import {
   StateError,
   type StateHealth,
   type StateStore,
+  type Subscription,
+  type SubscriptionStore,
 } from "./types.js";
-import { auditLimit, parseWatch } from "./validate.js";
+import { auditLimit, parseSubscription, parseWatch } from "./validate.js";
 
 export interface SqliteStateOptions {
   /** The database file. */
@@ -60,6 +63,7 @@ export class SqliteStateStore implements StateStore {
   private readonly now: () => number;
   private readonly schemaVersion: number;
   private readonly watchStore: SqliteWatchStore;
+  private readonly subscriptionStore: SqliteSubscriptionStore;
   /** Claims made while writes failed. */
   private readonly fallbackClaims = new LRUCache<string, true>({ max: 100_000 });
   /** Claims not written yet: key → expiry. */
@@ -104,6 +108,12 @@ export class SqliteStateStore implements StateStore {
     this.statements = prepare(db);
     this.watchStore = new SqliteWatchStore(this, this.statements);
     this.watchStore.load(this.logger);
+    this.subscriptionStore = new SqliteSubscriptionStore(this, this.statements, this.now);
+    this.subscriptionStore.load(this.logger);
+  }
+
+  subscriptions(): SubscriptionStore {
+    return this.subscriptionStore;
   }
 
   watches<Hints extends object>(): WatchStore<Hints> {
@@ -201,6 +211,19 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
+  /** Runs a write that the caller must know failed: logged like the others, then thrown. */
+  writeOrThrow<T>(run: () => T): T {
+    if (this.closed) throw new StateError("the state store is closed");
+    try {
+      const result = run();
+      this.writeSucceeded();
+      return result;
+    } catch (error) {
+      this.writeFailed(error);
+      throw error;
+    }
+  }
+
   /** Runs a write; undefined (and logged, at most once a minute) when it fails. */
   write<T>(run: () => T): T | undefined {
     if (this.closed) return undefined;
@@ -293,6 +316,79 @@ class SqliteWatchStore implements WatchStore<object> {
   }
 }
 
+/**
+ * Subscriptions and cursors: read from a mirror loaded at start (one process owns the file, and
+ * the poller reads them at every tick), written through.
+ */
+class SqliteSubscriptionStore implements SubscriptionStore {
+  private readonly mirror = new MemorySubscriptionStore();
+
+  constructor(
+    private readonly owner: SqliteStateStore,
+    private readonly statements: ReturnType<typeof prepare>,
+    private readonly now: () => number,
+  ) {}
+
+  load(logger: Logger): void {
+    let skipped = 0;
+    for (const { body } of this.statements.allSubscriptions.all() as { body: string }[]) {
+      const subscription = parseSubscription(body);
+      if (subscription) this.mirror.insert(subscription);
+      else skipped += 1;
+    }
+    for (const row of this.statements.allCursors.all() as { project_id: string; history_id: string }[])
+      void this.mirror.setCursor(row.project_id, row.history_id);
+    if (skipped > 0) logger.warn({ skipped }, "state: stored subscriptions that could not be read were skipped");
+  }
+
+  async put(subscription: Subscription): Promise<void> {
+    this.owner.writeOrThrow(() =>
+      this.statements.saveSubscription.run(subscription.channelId, subscription.projectId, JSON.stringify(subscription)),
+    );
+    await this.mirror.put(subscription);
+  }
+
+  async remove(channelId: string, projectId: string): Promise<boolean> {
+    const removed = await this.mirror.remove(channelId, projectId);
+    this.owner.write(() => {
+      this.statements.removeSubscription.run(channelId, projectId);
+      this.statements.removeOrphanCursor.run(projectId, projectId);
+    });
+    return removed;
+  }
+
+  forChannel(channelId: string): Promise<Subscription[]> {
+    return this.mirror.forChannel(channelId);
+  }
+
+  forProject(projectId: string): Promise<Subscription[]> {
+    return this.mirror.forProject(projectId);
+  }
+
+  all(): Promise<Subscription[]> {
+    return this.mirror.all();
+  }
+
+  count(): Promise<number> {
+    return this.mirror.count();
+  }
+
+  async setPaused(channelId: string, projectId: string, paused: { reason: string; at: number } | undefined): Promise<void> {
+    await this.mirror.setPaused(channelId, projectId, paused);
+    const current = this.mirror.get(channelId, projectId);
+    if (current) this.owner.write(() => this.statements.saveSubscription.run(channelId, projectId, JSON.stringify(current)));
+  }
+
+  cursor(projectId: string): Promise<string | undefined> {
+    return this.mirror.cursor(projectId);
+  }
+
+  async setCursor(projectId: string, historyId: string): Promise<void> {
+    await this.mirror.setCursor(projectId, historyId);
+    this.owner.write(() => this.statements.saveCursor.run(projectId, historyId, this.now()));
+  }
+}
+
 interface AuditRow {
   id: number;
   at: number;
@@ -311,6 +407,14 @@ function prepare(db: Database.Database) {
     removeWatch: db.prepare("DELETE FROM watches WHERE id = ?"),
     allWatches: db.prepare("SELECT body FROM watches"),
     oldWatches: db.prepare("SELECT id FROM watches WHERE created_at < ? LIMIT ?"),
+    saveSubscription: db.prepare("INSERT OR REPLACE INTO subscriptions (channel_id, project_id, body) VALUES (?, ?, ?)"),
+    removeSubscription: db.prepare("DELETE FROM subscriptions WHERE channel_id = ? AND project_id = ?"),
+    allSubscriptions: db.prepare("SELECT body FROM subscriptions"),
+    removeOrphanCursor: db.prepare(
+      "DELETE FROM subscription_cursors WHERE project_id = ? AND NOT EXISTS (SELECT 1 FROM subscriptions WHERE project_id = ?)",
+    ),
+    saveCursor: db.prepare("INSERT OR REPLACE INTO subscription_cursors (project_id, history_id, updated_at) VALUES (?, ?, ?)"),
+    allCursors: db.prepare("SELECT project_id, history_id FROM subscription_cursors"),
     appendAudit: db.prepare("INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)"),
     listAudit: db.prepare("SELECT id, at, actor, action, subject, detail FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?"),
   };

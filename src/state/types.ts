@@ -52,8 +52,57 @@ export interface PruneResult {
   watches: number;
 }
 
+/**
+ * One channel's standing order for the deployments of one project (`/deploy-history subscribe`).
+ * A channel has at most one subscription per project: subscribing again replaces it.
+ */
+export interface Subscription {
+  channelId: string;
+  projectId: string;
+  /** The project's name when subscribed, for lists and for rules that name projects. */
+  projectName: string;
+  /** The workspace of the channel and of the subscriber. */
+  teamId: string;
+  /** Stage names (as typed); empty = every stage. */
+  stages: string[];
+  /** Only deployments that end failed, rejected, canceled or errored. */
+  failuresOnly: boolean;
+  /** Who subscribed: the user the access policy is asked about at every post. */
+  createdBy: string;
+  /** Epoch ms. */
+  createdAt: number;
+  /** The project's newest history when subscribed: it and older ones are never posted here. */
+  since?: string;
+  /** Whether the channel was shared with another organisation when subscribed. */
+  externallyShared: boolean;
+  /** Set when posting failed for good (bot removed, channel archived); no posts until subscribed again. */
+  paused?: { reason: string; at: number };
+}
+
+/**
+ * Subscriptions and, per project, the newest history the poller has seen (its cursor). `put`
+ * rejects when the write fails (the subscriber should know); the others log and go on.
+ */
+export interface SubscriptionStore {
+  /** Adds, or replaces the channel's subscription to the same project. */
+  put(subscription: Subscription): Promise<void>;
+  /** True when there was one to remove. */
+  remove(channelId: string, projectId: string): Promise<boolean>;
+  forChannel(channelId: string): Promise<Subscription[]>;
+  forProject(projectId: string): Promise<Subscription[]>;
+  all(): Promise<Subscription[]>;
+  count(): Promise<number>;
+  /** Pauses (or, with undefined, resumes) one subscription; a no-op when it is gone. */
+  setPaused(channelId: string, projectId: string, paused: { reason: string; at: number } | undefined): Promise<void>;
+  /** The newest history id the poller has seen of the project, if any. */
+  cursor(projectId: string): Promise<string | undefined>;
+  setCursor(projectId: string, historyId: string): Promise<void>;
+}
+
 export interface StateStore {
   readonly kind: StateKind;
+  /** Channel subscriptions and the poller's cursors. */
+  subscriptions(): SubscriptionStore;
   /**
    * The followed messages. Hints are stored as JSON and handed back as stored: one caller (the
    * live updates) owns them and chooses their type.

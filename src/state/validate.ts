@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { Watch } from "../watch/types.js";
+import type { Subscription } from "./types.js";
 
 const location = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("message"), channel: z.string(), ts: z.string() }),
@@ -28,6 +29,30 @@ export function parseWatch(json: string): Watch | undefined {
   try {
     const parsed = watchSchema.safeParse(JSON.parse(json));
     return parsed.success ? (parsed.data as Watch) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const subscriptionSchema = z.object({
+  channelId: z.string().min(1),
+  projectId: z.string().min(1),
+  projectName: z.string(),
+  teamId: z.string(),
+  stages: z.array(z.string()),
+  failuresOnly: z.boolean(),
+  createdBy: z.string(),
+  createdAt: z.number(),
+  since: z.string().optional(),
+  externallyShared: z.boolean(),
+  paused: z.object({ reason: z.string(), at: z.number() }).optional(),
+});
+
+/** The subscription a stored JSON body describes, or undefined when it is not one. */
+export function parseSubscription(json: string): Subscription | undefined {
+  try {
+    const parsed = subscriptionSchema.safeParse(JSON.parse(json));
+    return parsed.success ? (parsed.data as Subscription) : undefined;
   } catch {
     return undefined;
   }

@@ -9,16 +9,24 @@ import {
   type ModalView,
   renderAccessDenied,
   renderAmbiguousProject,
+  renderAppHome,
   renderError,
   renderExternalChannelNote,
   renderHelp,
   renderHistory,
   renderHistoryList,
+  renderNotSubscribed,
   renderProjectList,
   renderProjectNotFound,
+  renderSkipped,
+  renderSubscribed,
+  renderSubscriptionList,
+  renderSubscriptionRefusal,
   renderTargetsModal,
   renderUnfurl,
+  renderUnsubscribed,
   renderUsageError,
+  withPostedLate,
 } from "../../src/render/index.js";
 import { SourceDeployError, type SourceDeployErrorCode } from "../../src/sourcedeploy/errors.js";
 import type { History } from "../../src/sourcedeploy/model.js";
@@ -97,6 +105,35 @@ function historyTexts(history: History, locale: "ko" | "en"): string[] {
 }
 
 /** Every other message in a locale, with data that ends in a consonant and in a vowel. */
+/** Channel subscriptions (issue 13): every message, with names ending in a consonant and in a vowel. */
+function subscriptionForms(o: ReturnType<typeof options>): Message[] {
+  const base = {
+    channelId: "C0DEPLOY",
+    projectId: "41027",
+    teamId: "T1",
+    createdBy: "U0ALICE",
+    createdAt: 0,
+    externallyShared: false,
+  };
+  const subs = [
+    { ...base, projectName: "결제", stages: ["운영"], failuresOnly: true },
+    { ...base, projectId: "41028", projectName: "shop", stages: [], failuresOnly: false, paused: { reason: "is_archived", at: 0 } },
+  ];
+  const home = renderAppHome([{ subscriptions: subs, recent: historyListFixture() }], o);
+  return [
+    ...subs.flatMap((sub) => [renderSubscribed(sub, o), renderUnsubscribed(sub, "U0BOB", o)]),
+    renderNotSubscribed("배포", o),
+    renderSubscriptionList(subs, o),
+    renderSubscriptionList([], o),
+    ...(["invite_first", "external_channel", "limit", "save_failed"] as const).map((r) => renderSubscriptionRefusal(r, o, 1000)),
+    withPostedLate(renderHistory(historyFixture("server-fail.json"), o), o),
+    renderSkipped({ id: "41027", name: "결제" }, 1, false, o),
+    renderSkipped({ id: "41027", name: "shop" }, 12, true, o),
+    { text: "", blocks: home.blocks },
+    { text: "", blocks: renderAppHome([], o).blocks },
+  ];
+}
+
 function messageTexts(locale: "ko" | "en"): string[] {
   const o = options({ locale });
   const projects = projectListFixture();
@@ -119,6 +156,7 @@ function messageTexts(locale: "ko" | "en"): string[] {
     renderAccessDenied(o),
     renderExternalChannelNote(o),
     ...askForms(o),
+    ...subscriptionForms(o),
   ];
   return forms.flatMap(texts);
 }

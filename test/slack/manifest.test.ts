@@ -11,7 +11,12 @@ const manifest = parse(readFileSync(new URL("manifest.yml", root), "utf8")) as M
 const schema = readSchema("slack-app-manifest.schema.json");
 
 interface Manifest {
-  features: { slash_commands: { command: string; usage_hint?: string }[]; unfurl_domains: string[]; bot_user?: object };
+  features: {
+    app_home?: { home_tab_enabled?: boolean };
+    slash_commands: { command: string; usage_hint?: string }[];
+    unfurl_domains: string[];
+    bot_user?: object;
+  };
   oauth_config: { scopes: { bot: string[] } };
   settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean }; socket_mode_enabled: boolean };
 }
@@ -23,17 +28,23 @@ const slackSource = readdirSync(new URL("src/slack/", root), { recursive: true, 
   .join("\n");
 
 /** Bot scopes each Web API method or event needs (https://api.slack.com/methods, /events). */
-const METHOD_SCOPES: Record<string, string | undefined> = {
+const METHOD_SCOPES: Record<string, string | readonly string[] | undefined> = {
   "chat.postMessage": "chat:write",
   "chat.update": "chat:write",
   "chat.postEphemeral": "chat:write",
   "chat.unfurl": "links:write",
   "views.open": undefined,
   "views.update": undefined,
-  "conversations.info": "channels:read",
+  "views.publish": undefined,
+  // Public channels, and private ones the bot is in (subscriptions check membership and Slack Connect).
+  "conversations.info": ["channels:read", "groups:read"],
   "auth.test": undefined,
 };
-const EVENT_SCOPES: Record<string, string> = { link_shared: "links:read", app_mention: "app_mentions:read" };
+const EVENT_SCOPES: Record<string, string | undefined> = {
+  link_shared: "links:read",
+  app_mention: "app_mentions:read",
+  app_home_opened: undefined,
+};
 
 describe("manifest.yml", () => {
   it("validates against Slack's app manifest schema", () => {
@@ -51,10 +62,11 @@ describe("manifest.yml", () => {
 
   it("subscribes to every event the code listens to, with its scope", () => {
     const events = [...slackSource.matchAll(/app\.event\("([a-z_]+)"/g)].map((m) => m[1]!);
-    expect(events.sort()).toEqual(["app_mention", "link_shared"]);
+    expect(events.sort()).toEqual(["app_home_opened", "app_mention", "link_shared"]);
     for (const event of events) {
       expect(manifest.settings.event_subscriptions.bot_events).toContain(event);
-      expect(manifest.oauth_config.scopes.bot).toContain(EVENT_SCOPES[event]);
+      const scope = EVENT_SCOPES[event];
+      if (scope) expect(manifest.oauth_config.scopes.bot).toContain(scope);
     }
   });
 
@@ -64,14 +76,17 @@ describe("manifest.yml", () => {
     );
     expect(methods).toContain("chat.update");
     expect(methods.size).toBeGreaterThan(0);
-    const needed = new Set(["commands", ...Object.values(EVENT_SCOPES)]);
+    const needed = new Set(["commands", ...Object.values(EVENT_SCOPES).filter((s) => s !== undefined)]);
     for (const method of methods) {
       expect(Object.keys(METHOD_SCOPES), `unknown scope for ${method}`).toContain(method);
-      const scope = METHOD_SCOPES[method];
-      if (scope) needed.add(scope);
+      for (const scope of [METHOD_SCOPES[method] ?? []].flat()) needed.add(scope);
     }
     if (/respond\(/.test(slackSource)) needed.add("chat:write");
     expect(new Set(manifest.oauth_config.scopes.bot)).toEqual(needed);
+  });
+
+  it("enables the Home tab that app_home_opened fills", () => {
+    expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true });
   });
 
   it("enables interactivity for the buttons and Socket Mode for local runs", () => {

@@ -3,7 +3,7 @@
  * store (Redis) later: call `describeStoreContract` with a factory for it.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { StateStore } from "../../src/state/types.js";
+import type { StateStore, Subscription } from "../../src/state/types.js";
 import type { Watch } from "../../src/watch/types.js";
 
 export interface StoreFactory {
@@ -29,6 +29,22 @@ export function watchOf(id: string, historyId: string, overrides: Partial<Watch<
     requester: { userId: "U0ALICE", channelId: "C1" },
     createdAt: T0,
     hints: { surface: "detail", shareButton: true },
+    ...overrides,
+  };
+}
+
+export function subscriptionOf(channelId: string, projectId: string, overrides: Partial<Subscription> = {}): Subscription {
+  return {
+    channelId,
+    projectId,
+    projectName: "shop-api",
+    teamId: "T0TEST",
+    stages: ["prod-web"],
+    failuresOnly: false,
+    createdBy: "U0ALICE",
+    createdAt: T0,
+    since: "903344",
+    externallyShared: false,
     ...overrides,
   };
 }
@@ -115,6 +131,72 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await watches.forHistory("41027", "7")).toEqual([]);
         expect((await watches.forHistory("41027", "9")).map((w) => w.id)).toEqual(["a"]);
         expect(await watches.count()).toBe(1);
+      });
+    });
+
+    describe("subscriptions", () => {
+      it("finds subscriptions by channel and by project, counts them, and replaces one channel's subscription to a project", async () => {
+        const subs = (await make()).subscriptions();
+        await subs.put(subscriptionOf("C1", "41027"));
+        await subs.put(subscriptionOf("C2", "41027", { failuresOnly: true, stages: [] }));
+        await subs.put(subscriptionOf("C1", "50001", { projectName: "pay" }));
+        await subs.put(subscriptionOf("C1", "41027", { stages: ["dev"], createdBy: "U0BOB" }));
+        expect(await subs.count()).toBe(3);
+        expect((await subs.forProject("41027")).map((s) => s.channelId).sort()).toEqual(["C1", "C2"]);
+        expect((await subs.forChannel("C1")).find((s) => s.projectId === "41027")).toEqual(
+          subscriptionOf("C1", "41027", { stages: ["dev"], createdBy: "U0BOB" }),
+        );
+        expect((await subs.forChannel("C1")).map((s) => s.projectId).sort()).toEqual(["41027", "50001"]);
+        expect((await subs.all()).length).toBe(3);
+        expect(await subs.forChannel("C9")).toEqual([]);
+      });
+
+      it("removes one subscription and says whether there was one", async () => {
+        const subs = (await make()).subscriptions();
+        await subs.put(subscriptionOf("C1", "41027"));
+        await subs.put(subscriptionOf("C2", "41027"));
+        expect(await subs.remove("C1", "41027")).toBe(true);
+        expect(await subs.remove("C1", "41027")).toBe(false);
+        expect((await subs.forProject("41027")).map((s) => s.channelId)).toEqual(["C2"]);
+      });
+
+      it("pauses and resumes one subscription, and ignores one that is gone", async () => {
+        const subs = (await make()).subscriptions();
+        await subs.put(subscriptionOf("C1", "41027"));
+        await subs.put(subscriptionOf("C2", "41027"));
+        await subs.setPaused("C1", "41027", { reason: "not_in_channel", at: T0 + 5 });
+        await subs.setPaused("C9", "41027", { reason: "x", at: T0 });
+        const [paused] = await subs.forChannel("C1");
+        expect(paused?.paused).toEqual({ reason: "not_in_channel", at: T0 + 5 });
+        expect((await subs.forChannel("C2"))[0]?.paused).toBeUndefined();
+        await subs.setPaused("C1", "41027", undefined);
+        expect((await subs.forChannel("C1"))[0]).toEqual(subscriptionOf("C1", "41027"));
+        expect(await subs.count()).toBe(2);
+      });
+
+      it("keeps one cursor per project, and forgets it with the project's last subscription", async () => {
+        const subs = (await make()).subscriptions();
+        await subs.put(subscriptionOf("C1", "41027"));
+        await subs.put(subscriptionOf("C2", "41027"));
+        expect(await subs.cursor("41027")).toBeUndefined();
+        await subs.setCursor("41027", "903344");
+        await subs.setCursor("41027", "903350");
+        await subs.setCursor("50001", "7");
+        expect(await subs.cursor("41027")).toBe("903350");
+        expect(await subs.cursor("50001")).toBe("7");
+        await subs.remove("C1", "41027");
+        expect(await subs.cursor("41027")).toBe("903350");
+        await subs.remove("C2", "41027");
+        expect(await subs.cursor("41027")).toBeUndefined();
+      });
+
+      it("hands out copies", async () => {
+        const subs = (await make()).subscriptions();
+        await subs.put(subscriptionOf("C1", "41027"));
+        const [copy] = await subs.all();
+        copy!.stages.push("x");
+        copy!.createdBy = "U0MALLORY";
+        expect((await subs.forProject("41027"))[0]).toEqual(subscriptionOf("C1", "41027"));
       });
     });
 
@@ -212,6 +294,13 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await watches.remove("b");
         await store.claimOnce("event:Ev1", 600_000);
         const entry = await store.appendAudit({ actor: "U0ALICE", action: "deployment.stop" });
+        const subs = store.subscriptions();
+        await subs.put(subscriptionOf("C1", "41027"));
+        await subs.put(subscriptionOf("C2", "41027"));
+        await subs.put(subscriptionOf("C3", "50001"));
+        await subs.remove("C3", "50001");
+        await subs.setPaused("C2", "41027", { reason: "is_archived", at: T0 });
+        await subs.setCursor("41027", "903350");
         await store.close();
 
         const again = await factory.reopen!(clock);
@@ -219,6 +308,12 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await again.watches<Hints>().all()).toEqual([{ ...watchOf("a", "7"), lastDigest: "after-first-update" }]);
         expect(await again.claimOnce("event:Ev1", 600_000)).toBe(false);
         expect(await again.listAudit()).toEqual([entry]);
+        const kept = await again.subscriptions().all();
+        expect(kept.sort((a, b) => a.channelId.localeCompare(b.channelId))).toEqual([
+          subscriptionOf("C1", "41027"),
+          subscriptionOf("C2", "41027", { paused: { reason: "is_archived", at: T0 } }),
+        ]);
+        expect(await again.subscriptions().cursor("41027")).toBe("903350");
         const next = await again.appendAudit({ actor: "app", action: "x" });
         expect(next.id).toBeGreaterThan(entry.id);
       });

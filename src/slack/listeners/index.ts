@@ -17,7 +17,9 @@ import {
   showTargetsButton,
   targetsPageButton,
 } from "./actions/buttons.js";
+import { unsubscribeButton } from "./actions/subscriptions.js";
 import { COMMAND_NAME, deployHistoryCommand } from "./commands/deploy-history.js";
+import { appHomeOpened } from "./events/app-home.js";
 import { appMention } from "./events/app-mention.js";
 import { linkShared } from "./events/link-shared.js";
 import { respondThroughResponseUrl } from "./respond.js";
@@ -27,6 +29,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
 
   app.event("link_shared", linkShared(ctx));
   app.event("app_mention", appMention(ctx));
+  app.event("app_home_opened", appHomeOpened(ctx));
 
   const onButton = (actionId: string | RegExp, handler: ButtonHandler) =>
     app.action<BlockAction<ButtonAction>>({ action_id: actionId, type: "block_actions" }, respondThroughResponseUrl(handler));
@@ -40,4 +43,5 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   onButton(ACTION_IDS.targetsNext, turnPage);
   onButton(ACTION_IDS.targetsPrevious, turnPage);
   app.action(ACTION_IDS.openConsole, openConsoleButton);
+  onButton(ACTION_IDS.unsubscribe, unsubscribeButton(ctx));
 }

@@ -14,7 +14,7 @@ describe("registerListeners", () => {
   });
   afterAll(() => bed.close());
 
-  it("registers the slash command, both events and a listener for every action id the renderer uses", () => {
+  it("registers the slash command, every event and a listener for every action id the renderer uses", () => {
     const registered: { kind: string; id: unknown }[] = [];
     const record = (kind: string) => (id: unknown) => void registered.push({ kind, id });
     const app = { command: record("command"), event: record("event"), action: record("action") } as unknown as App;
@@ -25,7 +25,7 @@ describe("registerListeners", () => {
         .filter((r) => r.kind === "event")
         .map((r) => r.id)
         .sort(),
-    ).toEqual(["app_mention", "link_shared"]);
+    ).toEqual(["app_home_opened", "app_mention", "link_shared"]);
     const actionIds = registered
       .filter((r) => r.kind === "action")
       .map((r) => (typeof r.id === "object" && r.id !== null && "action_id" in r.id ? r.id.action_id : r.id));

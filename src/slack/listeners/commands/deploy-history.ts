@@ -4,7 +4,7 @@
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { answerCommand } from "../../../answer.js";
-import { parseCommand } from "../../../command.js";
+import { isSubscriptionCommand, parseCommand } from "../../../command.js";
 import { renderAccessDenied } from "../../../render/index.js";
 import type { History } from "../../../sourcedeploy/model.js";
 import type { ListenerContext } from "../../context.js";
@@ -17,11 +17,21 @@ export const COMMAND_NAME = "/deploy-history";
 export type SlashCommandArgs = WithRespond<AllMiddlewareArgs & SlackCommandMiddlewareArgs>;
 
 export function deployHistoryCommand(ctx: ListenerContext): (args: SlashCommandArgs) => Promise<void> {
-  return async ({ ack, command, respond }) => {
+  return async ({ ack, command, respond, client }) => {
     await ack();
     const asker = { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id };
     const parsed = parseCommand(command.text ?? "", ctx.linkOptions);
     ctx.logger.info({ asker, command: parsed.kind }, "slash command");
+    if (isSubscriptionCommand(parsed)) {
+      const channel = command.channel_id;
+      const reply = await ctx.subscriptions.command(parsed, asker, async ({ text, blocks }) => {
+        await client.chat.postMessage({ channel, text, blocks, unfurl_links: false });
+      });
+      if (reply.visibility === "posted") return;
+      const response_type = reply.visibility === "channel" ? "in_channel" : "ephemeral";
+      await sendSafely(ctx.logger, "respond", () => respond({ response_type, ...reply.message }), { asker });
+      return;
+    }
     const access = await ctx.access(asker);
     if (!access) {
       await sendSafely(ctx.logger, "respond", () => respond({ response_type: "ephemeral", ...renderAccessDenied(ctx.render()) }), {

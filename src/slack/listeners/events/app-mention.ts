@@ -7,7 +7,7 @@ import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import { postTargetOf } from "../../../access/external.js";
 import type { Asker } from "../../../access/policy.js";
 import { answerCommand } from "../../../answer.js";
-import { parseCommand } from "../../../command.js";
+import { isSubscriptionCommand, parseCommand } from "../../../command.js";
 import { renderAccessDenied, renderExternalChannelNote } from "../../../render/index.js";
 import type { History } from "../../../sourcedeploy/model.js";
 import type { ListenerContext } from "../../context.js";
@@ -25,13 +25,34 @@ export function appMention(ctx: ListenerContext): (args: AppMentionArgs) => Prom
     const parsed = parseCommand(event.text ?? "", ctx.linkOptions);
     ctx.logger.info({ asker, command: parsed.kind }, "app mention");
     if (!ctx.mayPostIn(postTargetOf(body))) return noteWhyNotHere(ctx, client, event, asker);
+    const thread_ts = event.thread_ts ?? event.ts;
+    if (isSubscriptionCommand(parsed)) {
+      const channel = event.channel;
+      const reply = await ctx.subscriptions.command(parsed, asker, async ({ text, blocks }) => {
+        await client.chat.postMessage({ channel, text, blocks, unfurl_links: false });
+      });
+      const { text, blocks } = reply.message;
+      if (reply.visibility === "channel")
+        await sendSafely(
+          ctx.logger,
+          "chat.postMessage",
+          () => client.chat.postMessage({ channel, thread_ts, text, blocks, unfurl_links: false }),
+          { asker },
+        );
+      if (reply.visibility === "ephemeral" && event.user !== undefined) {
+        const user = event.user;
+        await sendSafely(ctx.logger, "chat.postEphemeral", () => client.chat.postEphemeral({ channel, user, thread_ts, text, blocks }), {
+          asker,
+        });
+      }
+      return;
+    }
     const access = await ctx.access(asker);
     // The reply's ts is only known after posting; a bot message is always followed with chat.update.
     const detail = (history: History) => ctx.live.draft(history, { kind: "message", channel: event.channel, ts: "" }, HINTS, asker);
     const { message: reply, history } = access
       ? await answerCommand(parsed, { ...ctx.answer(access), detail })
       : { message: renderAccessDenied(ctx.render()), history: undefined };
-    const thread_ts = event.thread_ts ?? event.ts;
     let ts: string | undefined;
     await sendSafely(
       ctx.logger,

@@ -61,6 +61,7 @@ export const ACTION_IDS = {
   projectHistories: ACTION_PROJECT_HISTORIES_PATTERN,
   targetsPrevious: ACTION_TARGETS_PREVIOUS,
   targetsNext: ACTION_TARGETS_NEXT,
+  write: ACTION_WRITE_PATTERN,
 } as const;
 
 /** `callback_id` of the all-targets modal. */

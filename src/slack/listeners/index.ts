@@ -16,6 +16,7 @@ import {
   showTargetsButton,
   targetsPageButton,
 } from "./actions/buttons.js";
+import { writeButton } from "./actions/write.js";
 import { COMMAND_NAME, deployHistoryCommand } from "./commands/deploy-history.js";
 import { appMention } from "./events/app-mention.js";
 import { linkShared } from "./events/link-shared.js";
@@ -38,4 +39,5 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   onButton(ACTION_IDS.targetsNext, turnPage);
   onButton(ACTION_IDS.targetsPrevious, turnPage);
   app.action(ACTION_IDS.openConsole, openConsoleButton);
+  onButton(ACTION_IDS.write, writeButton(ctx));
 }

@@ -15,10 +15,19 @@
  * I/O is injected (`WriteDeps`), so the decisions are tested without Slack.
  */
 import { type AccessPolicy, type Asker, grantedVerbs, mayDo, namesGroups } from "./access/policy.js";
+import { type ProjectRef, resolveProjectName } from "./command.js";
 import type { Logger } from "./log.js";
 import { actionsFor } from "./render/index.js";
 import { isSourceDeployError } from "./sourcedeploy/errors.js";
-import type { History, HistoryAction, SourceDeployApi, SourceDeployWriteApi } from "./sourcedeploy/model.js";
+import {
+  HISTORY_ACTIONS,
+  type History,
+  type HistoryAction,
+  type NamedRef,
+  type Project,
+  type SourceDeployApi,
+  type SourceDeployWriteApi,
+} from "./sourcedeploy/model.js";
 import type { AuditEntry, StateStore } from "./state/types.js";
 
 /** The policy verb each action needs: the approval and canary decisions are `approve`. */
@@ -160,9 +169,13 @@ async function decideAndSend(
   } catch (error) {
     return { ...base, outcome: "failed", ...codesOf(error), error };
   }
-  if (!actionsFor(history.status).includes(action)) return { ...base, outcome: "not_now", history };
-
   const key = claimKeyOf(request, action);
+  if (!actionsFor(history.status).includes(action)) {
+    // Moved on: because of a decision made here (say who and when), or elsewhere (say it is too late).
+    const holder = await holderOf(key, request);
+    return holder ? { ...base, outcome: "already", history, holder } : { ...base, outcome: "not_now", history };
+  }
+
   let claimed: boolean;
   try {
     claimed = await deps.state.claimOnce(key, WRITE_CLAIM_TTL_MS, { durable: true });
@@ -265,4 +278,214 @@ export async function auditWrite(
   } catch (error) {
     deps.logger.error({ err: error, event: "write.audit_failed", actor, subject }, "the audit row of a write could not be stored");
   }
+}
+
+// ---- starting a deployment ----------------------------------------------------------------------
+
+export interface DeployDeps {
+  policy: AccessPolicy;
+  api: SourceDeployApi;
+  write: SourceDeployWriteApi;
+  state: StateStore;
+  logger: Logger;
+}
+
+export interface StageChoice {
+  stage: NamedRef;
+  scenarios: NamedRef[];
+}
+
+export type DeployPlan =
+  | { kind: "denied"; denial: Denial }
+  | { kind: "choose"; project: Project; choices: StageChoice[]; preselect?: { stageId: string; scenarioId: string } }
+  | { kind: "failed"; error: unknown };
+
+/** Stages whose scenarios the modal lists (each one call; the modal must open within Slack's 3 s). */
+const MAX_STAGES = 10;
+const PROJECT_PAGES = 10;
+
+/**
+ * The project a deploy names, with its name (rules may list names). A project that cannot be found
+ * is refused like a forbidden one, so the answer never tells which projects exist.
+ */
+async function findProject(api: SourceDeployApi, ref: ProjectRef): Promise<Project | undefined> {
+  if (ref.by === "name") {
+    const found = resolveProjectName(ref.name, await api.listProjects({ name: ref.name, pageSize: 100 }));
+    return found.kind === "found" ? found.project : undefined;
+  }
+  for (let pageNo = 1; pageNo <= PROJECT_PAGES; pageNo++) {
+    const page = await api.listProjects({ pageNo, pageSize: 100 });
+    const project = page.find((p) => p.id === ref.id);
+    if (project || page.length < 100) return project;
+  }
+  return undefined;
+}
+
+/** May the asker deploy this project? Groups must be known when the policy names them. */
+async function deployAllowed(deps: DeployDeps, asker: Asker, ref: ProjectRef): Promise<{ project: Project } | { denial: Denial }> {
+  if (namesGroups(deps.policy) && asker.groupIds === undefined) return { denial: { reason: "groups_unknown" } };
+  const project = await findProject(deps.api, ref);
+  if (project && mayDo(deps.policy, asker, project, "deploy") === "allow") return { project };
+  return { denial: denialOf(deps.policy, asker, "deploy") };
+}
+
+const same = (ref: NamedRef, wanted: string | undefined) =>
+  wanted !== undefined && (ref.id === wanted || ref.name.toLowerCase() === wanted.toLowerCase());
+
+/** What the start-a-deployment modal offers: the stages and their scenarios, the command's choice preselected. */
+export async function planDeploy(
+  deps: DeployDeps,
+  asker: Asker,
+  command: { project: ProjectRef; stage?: string; scenario?: string },
+): Promise<DeployPlan> {
+  try {
+    const allowed = await deployAllowed(deps, asker, command.project);
+    if ("denial" in allowed) {
+      await auditDeploy(deps, asker, { id: command.project.by === "id" ? command.project.id : "-" }, "denied", { denial: allowed.denial });
+      return { kind: "denied", denial: allowed.denial };
+    }
+    const { project } = allowed;
+    const stages = (await deps.write.listStages(project.id)).slice(0, MAX_STAGES);
+    const choices = await Promise.all(
+      stages.map(async (stage) => ({ stage, scenarios: await deps.write.listScenarios(project.id, stage.id) })),
+    );
+    const stage = choices.find((c) => same(c.stage, command.stage));
+    const scenario =
+      stage?.scenarios.find((s) => same(s, command.scenario)) ?? (stage?.scenarios.length === 1 ? stage.scenarios[0] : undefined);
+    const preselect = stage && scenario ? { stageId: stage.stage.id, scenarioId: scenario.id } : undefined;
+    return { kind: "choose", project, choices, ...(preselect ? { preselect } : {}) };
+  } catch (error) {
+    return { kind: "failed", error };
+  }
+}
+
+export type DeployOutcome =
+  | { outcome: "done"; project: Project; historyId: string }
+  | { outcome: "denied"; denial: Denial }
+  /** The scenario is not (any more) one of the project's: choose again. */
+  | { outcome: "pick_again" }
+  /** This submission was already handled (Slack retried it, or it was sent twice). */
+  | { outcome: "already" }
+  | { outcome: "refused" | "unknown_outcome" | "failed"; project?: Project; error: unknown };
+
+/**
+ * Starts a deployment from a submitted modal. Everything in the submission is checked again (the
+ * project's name from SourceDeploy, the policy, that the scenario belongs to the stage of that
+ * project); `submissionKey` (the view id) is claimed durably, so a submission is sent once.
+ */
+export async function startDeployment(
+  deps: DeployDeps,
+  asker: Asker,
+  request: { projectId: string; stageId: string; scenarioId: string; submissionKey: string },
+): Promise<DeployOutcome> {
+  const subject = { id: request.projectId };
+  let project: Project | undefined;
+  try {
+    const allowed = await deployAllowed(deps, asker, { by: "id", id: request.projectId });
+    if ("denial" in allowed) {
+      await auditDeploy(deps, asker, subject, "denied", { denial: allowed.denial });
+      return { outcome: "denied", denial: allowed.denial };
+    }
+    project = allowed.project;
+    const scenarios = await deps.write.listScenarios(project.id, request.stageId);
+    if (!scenarios.some((s) => s.id === request.scenarioId)) return { outcome: "pick_again" };
+    if (!(await deps.state.claimOnce(`deploy:${request.submissionKey}`, WRITE_CLAIM_TTL_MS, { durable: true })))
+      return { outcome: "already" };
+  } catch (error) {
+    await auditDeploy(deps, asker, project ?? subject, "failed", codesOf(error));
+    return { outcome: "failed", ...(project ? { project } : {}), error };
+  }
+  try {
+    const { historyId } = await deps.write.startDeploy(project.id, request.stageId, request.scenarioId);
+    await auditDeploy(deps, asker, project, "done", { history: historyId });
+    return { outcome: "done", project, historyId };
+  } catch (error) {
+    const outcome = isSourceDeployError(error) && (error.code === "refused" || error.code === "unknown_outcome") ? error.code : "failed";
+    await auditDeploy(deps, asker, project, outcome, codesOf(error));
+    return { outcome, project, error };
+  }
+}
+
+async function auditDeploy(
+  deps: DeployDeps,
+  asker: Asker,
+  project: { id: string; name?: string },
+  outcome: WriteOutcome,
+  extra: { history?: string; denial?: Denial; errorCode?: string; upstreamErrorCode?: string },
+): Promise<void> {
+  const { denial, ...rest } = extra;
+  const detail: WriteAuditDetail = {
+    ...(asker.teamId === undefined ? {} : { team: asker.teamId }),
+    ...(asker.channelId === undefined ? {} : { channel: asker.channelId }),
+    project: { id: project.id, ...(project.name ? { name: project.name } : {}) },
+    history: rest.history ?? "-",
+    verb: "deploy",
+    outcome,
+    ...(rest.errorCode === undefined ? {} : { errorCode: rest.errorCode }),
+    ...(rest.upstreamErrorCode === undefined ? {} : { upstreamErrorCode: rest.upstreamErrorCode }),
+    ...(denial === undefined ? {} : { denial: denial.reason }),
+  };
+  await auditWrite(deps, asker.userId ?? "-", `${AUDIT_PREFIX}deploy`, `${project.id}/${detail.history}`, detail);
+}
+
+// ---- the audit list -----------------------------------------------------------------------------
+
+/** How many actions `/deploy-history audit` shows. */
+export const AUDIT_SHOWN = 20;
+const AUDIT_SCANNED = 1000;
+
+export interface AuditView {
+  at: number;
+  actor: string;
+  verb: HistoryAction | "deploy";
+  projectId: string;
+  projectName?: string;
+  historyId: string;
+  outcome: WriteOutcome;
+}
+
+const VERBS_SHOWN: ReadonlySet<string> = new Set([...HISTORY_ACTIONS, "deploy"]);
+const OUTCOMES: ReadonlySet<string> = new Set<WriteOutcome>([
+  "done",
+  "denied",
+  "not_now",
+  "already",
+  "refused",
+  "unknown_outcome",
+  "failed",
+]);
+
+/** A write's audit row as a line of the list, or undefined for rows of anything else. */
+export function auditViewOf(entry: AuditEntry): AuditView | undefined {
+  const detail = entry.detail as Partial<WriteAuditDetail> | undefined;
+  const verb = entry.action.startsWith(AUDIT_PREFIX) ? entry.action.slice(AUDIT_PREFIX.length) : "";
+  const project = detail?.project;
+  if (!VERBS_SHOWN.has(verb) || !OUTCOMES.has(String(detail?.outcome)) || typeof project?.id !== "string") return undefined;
+  return {
+    at: entry.at,
+    actor: entry.actor,
+    verb: verb as HistoryAction | "deploy",
+    projectId: project.id,
+    ...(typeof project.name === "string" ? { projectName: project.name } : {}),
+    historyId: typeof detail?.history === "string" ? detail.history : "-",
+    outcome: detail?.outcome as WriteOutcome,
+  };
+}
+
+/**
+ * The last actions on projects the asker may view (and, given one, on that project only), newest
+ * first. A row whose project the policy lists only by name and whose name was not recorded is left out.
+ */
+export async function recentActions(
+  state: StateStore,
+  mayView: (project: { id: string; name?: string }) => boolean,
+  project?: ProjectRef,
+): Promise<AuditView[]> {
+  const wanted = (view: AuditView) =>
+    project === undefined ||
+    (project.by === "id" ? view.projectId === project.id : view.projectName?.toLowerCase() === project.name.toLowerCase());
+  const views = (await state.listAudit({ limit: AUDIT_SCANNED })).flatMap((entry) => auditViewOf(entry) ?? []);
+  return views
+    .filter((view) => wanted(view) && mayView({ id: view.projectId, ...(view.projectName ? { name: view.projectName } : {}) }))
+    .slice(0, AUDIT_SHOWN);
 }

@@ -7,6 +7,8 @@
  *   <project> <historyId>                    → history
  *   <project> latest | 최근 | 최신           → latest
  *   <project>                                → list
+ *   deploy <project> [stage] [scenario]      → deploy (opens the start-a-deployment modal)
+ *   audit [project]                          → audit (the last actions from Slack)
  *
  * `<project>` is an id (1–20 digits) or a name. Keywords are reserved: they are never read as a
  * project name (a project called "latest" is reached by its id). Pure; never throws.
@@ -25,6 +27,8 @@ export type Command =
   | { kind: "list"; project: ProjectRef }
   | { kind: "latest"; project: ProjectRef }
   | { kind: "projects"; filter?: string }
+  | { kind: "deploy"; project: ProjectRef; stage?: string; scenario?: string }
+  | { kind: "audit"; project?: ProjectRef }
   | { kind: "invalid"; input: string; reason: InvalidReason };
 
 export type ProjectResolution = { kind: "found"; project: Project } | { kind: "ambiguous"; candidates: Project[] } | { kind: "none" };
@@ -53,6 +57,8 @@ export function parseCommand(text: string, options: LinkOptions): Command {
   const tokens = tokenize(body);
   const [first, second, ...rest] = tokens;
   if (first === undefined) return { kind: "help" };
+  const acting = actingCommand(tokens, body);
+  if (acting !== undefined) return acting;
   if (rest.length > 0) return invalid(body, "unrecognized");
   const keyword = keywordOf(first);
   if (keyword === "help") return second === undefined ? { kind: "help" } : invalid(body, "unrecognized");
@@ -125,6 +131,29 @@ function historyFromLink(url: string, body: string, options: LinkOptions): Comma
 function projectRef(token: string): ProjectRef | undefined {
   if (DIGITS.test(token)) return ID.test(token) ? { by: "id", id: token } : undefined;
   return PROJECT_NAME.test(token) ? { by: "name", name: token } : undefined;
+}
+
+// ---- acting from Slack (issue 14) ----------------------------------------------------------------
+
+const CHOICE = /^[\p{L}\p{Nd}_.-]{1,100}$/u;
+
+/** `deploy <project> [stage] [scenario]` and `audit [project]`; undefined when the first word is neither. */
+function actingCommand(tokens: readonly string[], body: string): Command | undefined {
+  const [first, second, ...rest] = tokens;
+  const word = first?.toLowerCase();
+  if (word === "audit") {
+    if (rest.length > 0) return invalid(body, "unrecognized");
+    if (second === undefined) return { kind: "audit" };
+    const project = projectRef(second);
+    return project ? { kind: "audit", project } : invalid(body, "unrecognized");
+  }
+  if (word !== "deploy") return undefined;
+  const project = second === undefined ? undefined : projectRef(second);
+  const [stage, scenario, ...extra] = rest;
+  if (project === undefined || extra.length > 0 || ![stage, scenario].every((t) => t === undefined || CHOICE.test(t))) {
+    return invalid(body, "unrecognized");
+  }
+  return { kind: "deploy", project, ...(stage === undefined ? {} : { stage }), ...(scenario === undefined ? {} : { scenario }) };
 }
 
 function invalid(input: string, reason: InvalidReason): Command {

@@ -171,6 +171,11 @@ export function renderDeployFailed(project: NamedRef, error: unknown, options: R
   return notice(`${c.deploy.failed(mrkdwn(isBlank(project.name) ? project.id : project.name, 100))}\n${reason}`, options, c);
 }
 
+export function renderDeployPickAgain(options: RenderOptions): Message {
+  const c = messages(options.locale);
+  return notice(`🔍 ${c.deploy.pickAgain}`, options, c);
+}
+
 /** The context line added to the channel message of a deployment started from Slack. */
 export function startedByBlock(userId: string, options: RenderOptions): Block {
   return context([messages(options.locale).deploy.startedBy(mention(userId))]);

@@ -10,6 +10,7 @@ export {
   renderAuditList,
   renderDeployFailed,
   renderDeployModal,
+  renderDeployPickAgain,
   renderNoScenarios,
   renderWriteNote,
   renderWritesUnavailable,

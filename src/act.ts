@@ -347,7 +347,8 @@ export async function planDeploy(
     const { project } = allowed;
     const stages = (await deps.write.listStages(project.id)).slice(0, MAX_STAGES);
     const choices = await Promise.all(
-      stages.map(async (stage) => ({ stage, scenarios: await deps.write.listScenarios(project.id, stage.id) })),
+      // A stage without scenarios may answer 404: it simply offers nothing.
+      stages.map(async (stage) => ({ stage, scenarios: await deps.write.listScenarios(project.id, stage.id).catch(noneIfNotFound) })),
     );
     const stage = choices.find((c) => same(c.stage, command.stage));
     const scenario =
@@ -357,6 +358,11 @@ export async function planDeploy(
   } catch (error) {
     return { kind: "failed", error };
   }
+}
+
+function noneIfNotFound(error: unknown): NamedRef[] {
+  if (isSourceDeployError(error) && error.code === "not_found") return [];
+  throw error;
 }
 
 export type DeployOutcome =
@@ -387,7 +393,7 @@ export async function startDeployment(
       return { outcome: "denied", denial: allowed.denial };
     }
     project = allowed.project;
-    const scenarios = await deps.write.listScenarios(project.id, request.stageId);
+    const scenarios = await deps.write.listScenarios(project.id, request.stageId).catch(noneIfNotFound);
     if (!scenarios.some((s) => s.id === request.scenarioId)) return { outcome: "pick_again" };
     if (!(await deps.state.claimOnce(`deploy:${request.submissionKey}`, WRITE_CLAIM_TTL_MS, { durable: true })))
       return { outcome: "already" };

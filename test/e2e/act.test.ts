@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecordedCall } from "../fakes/slack-fake.js";
 import { readFixture } from "../support/fixtures.js";
-import { blockActionBody, type Stack, slashCommandBody, startStack } from "./harness.js";
+import { blockActionBody, DEFAULTS, type Stack, slashCommandBody, startStack } from "./harness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "act-"));
 const POLICY = [
@@ -78,6 +78,47 @@ async function clicks(stack: Stack, ...sent: Array<[actionId: string, value: str
 async function click(stack: Stack, actionId: string, value: string, who: Who = {}): Promise<Click> {
   const [result] = await clicks(stack, [actionId, value, who]);
   return result!;
+}
+
+/** A `view_submission` of the start-a-deployment modal, form-encoded like Slack sends it. */
+function deploySubmissionBody(o: { viewId: string; metadata: string; choice?: string; confirmed?: boolean; userId?: string }): string {
+  const payload = {
+    type: "view_submission",
+    team: { id: "T0TEST", domain: "test-team" },
+    user: { id: o.userId ?? "U0ALICE", username: "alice", name: "alice", team_id: "T0TEST" },
+    api_app_id: "A0DEPLOYHIST",
+    token: "deprecated-verification-token",
+    trigger_id: `${o.viewId}.trigger`,
+    view: {
+      id: o.viewId,
+      team_id: "T0TEST",
+      type: "modal",
+      callback_id: "deploy_start",
+      private_metadata: o.metadata,
+      hash: "1700000000.abcdef",
+      blocks: [],
+      state: {
+        values: {
+          deploy_scenario: {
+            deploy_scenario_select: {
+              type: "static_select",
+              selected_option: o.choice ? { text: { type: "plain_text", text: "x" }, value: o.choice } : null,
+            },
+          },
+          deploy_confirm: {
+            deploy_confirm_check: {
+              type: "checkboxes",
+              selected_options: o.confirmed === false ? [] : [{ text: { type: "plain_text", text: "x" }, value: "confirmed" }],
+            },
+          },
+        },
+      },
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
 const writesTo = (stack: Stack, historyId: string) =>
@@ -205,6 +246,84 @@ describe("write buttons, with an access policy", () => {
     const junk = await click(stack, "history_cancel", "41027:../../x");
     expect(junk.text).toContain("can't view that deployment history here");
     expect(stack.sourceDeploy.requests.filter((r) => r.method === "POST" && /\/(904388|903344)\//.test(r.path))).toHaveLength(0);
+  });
+});
+
+describe("starting a deployment and the audit list", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    const path = join(dir, "deploy-policy.yml");
+    writeFileSync(path, POLICY.replace("default: allow", "default: deny"));
+    stack = await startStack({ env: { ACCESS_POLICY: path } });
+    stack.slack.respondWith("usergroups.users.list", () => ({ users: [] }));
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("opens a modal with the stages and their scenarios from the API, the command's choice preselected, and a confirm", async () => {
+    await stack.app.handled(() =>
+      stack.app.postSigned(
+        slashCommandBody({ text: "deploy shop-api prod-web web-hotfix", responseUrl: stack.slack.responseUrl("deploy-1") }),
+      ),
+    );
+    const [open] = await stack.slack.waitFor("views.open");
+    expect(open!.body.trigger_id).toBe(DEFAULTS.triggerId);
+    const view = open!.body.view as { callback_id: string; private_metadata: string; blocks: Array<Record<string, unknown>> };
+    expect(view.callback_id).toBe("deploy_start");
+    expect(JSON.parse(view.private_metadata)).toEqual({ projectId: "41027", channelId: "C0DEPLOYS" });
+    const select = view.blocks.find((b) => b.block_id === "deploy_scenario")?.element as {
+      option_groups: Array<{ label: { text: string }; options: Array<{ value: string }> }>;
+      initial_option?: { value: string };
+    };
+    expect(select.option_groups.map((g) => g.label.text)).toEqual(["prod-web"]);
+    expect(select.option_groups[0]?.options.map((o) => o.value)).toEqual(["5183:7712", "5183:7713"]);
+    expect(select.initial_option?.value).toBe("5183:7713");
+    expect(view.blocks.some((b) => b.block_id === "deploy_confirm")).toBe(true);
+  });
+
+  it("refuses to open the modal for a user no rule lets deploy, naming no other project", async () => {
+    stack.slack.reset();
+    const reply = await command(stack, "deploy shop-api", { userId: "U0BOB" });
+    expect(reply.text).toContain("grants `deploy`");
+    expect(stack.slack.calls("views.open")).toHaveLength(0);
+  });
+
+  it("submit → one POST (also when Slack sends it twice) → a channel message for the new history, followed live", async () => {
+    stack.slack.reset();
+    const metadata = JSON.stringify({ projectId: "41027", channelId: "C0DEPLOYS" });
+    const body = deploySubmissionBody({ viewId: "V0DEPLOY1", metadata, choice: "5183:7712" });
+    await stack.app.handled(() => stack.app.postSigned(body));
+    await stack.app.handled(() => stack.app.postSigned(deploySubmissionBody({ viewId: "V0DEPLOY1", metadata, choice: "5183:7712" })));
+    const deploys = stack.sourceDeploy.writes.filter((w) => w.path.endsWith("/deploy"));
+    expect(deploys).toEqual([expect.objectContaining({ path: "/project/41027/stage/5183/scenario/7712/deploy" })]);
+    const [post] = await stack.slack.waitFor((c) => c.method === "chat.postMessage" && c.body.channel === "C0DEPLOYS");
+    expect(JSON.stringify(post!.body)).toContain(`#${deploys[0]!.historyId}`);
+    expect(JSON.stringify(post!.body)).toContain("Started from Slack by <@U0ALICE>");
+    await stack.app.waitForLog((l) => l.event === "write" && l.verb === "deploy" && l.outcome === "done");
+  });
+
+  it("refuses a forged submission: another project in the metadata, or a scenario of another stage", async () => {
+    stack.slack.reset();
+    const before = stack.sourceDeploy.writes.length;
+    const forged = JSON.stringify({ projectId: "41152", channelId: "C0DEPLOYS" });
+    await stack.app.handled(() =>
+      stack.app.postSigned(deploySubmissionBody({ viewId: "V0FORGED1", metadata: forged, choice: "5183:7712" })),
+    );
+    const own = JSON.stringify({ projectId: "41027", channelId: "C0DEPLOYS" });
+    await stack.app.handled(() => stack.app.postSigned(deploySubmissionBody({ viewId: "V0FORGED2", metadata: own, choice: "5183:9999" })));
+    expect(stack.sourceDeploy.writes.length).toBe(before);
+    const notes = stack.slack.calls("chat.postEphemeral").map((c) => String(c.body.text));
+    expect(notes).toEqual([expect.stringContaining("grants `deploy`"), expect.stringContaining("Choose again")]);
+  });
+
+  it("audit lists the asker's visible actions only, newest first", async () => {
+    const alice = await command(stack, "audit");
+    expect(JSON.stringify(alice.blocks)).toContain("deploy");
+    expect(JSON.stringify(alice.blocks)).toContain("shop-api");
+    // Bob sees only what the policy lets him view: 41027 by the channel rule in C0DEPLOYS, nothing elsewhere.
+    const bobElsewhere = await command(stack, "audit", { userId: "U0BOB", channelId: "C0OTHER" });
+    expect(JSON.stringify(bobElsewhere.blocks)).not.toContain("shop-api");
   });
 });
 

@@ -245,6 +245,7 @@ describe("write buttons, with an access policy", () => {
     expect(failed.text).toContain("Nothing was done: the deployment is now");
     const junk = await click(stack, "history_cancel", "41027:../../x");
     expect(junk.text).toContain("can't view that deployment history here");
+    await stack.app.waitForLog((l) => l.event === "write" && l.outcome === "denied" && l.denial === "unreadable");
     expect(stack.sourceDeploy.requests.filter((r) => r.method === "POST" && /\/(904388|903344)\//.test(r.path))).toHaveLength(0);
   });
 });

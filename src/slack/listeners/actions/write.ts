@@ -10,7 +10,7 @@
  * - anything else (a refusal, "already done by …", "no longer possible", an error) goes to the
  *   clicker alone.
  */
-import type { WriteResult } from "../../../act.js";
+import { auditWrite, type WriteAuditDetail, type WriteResult } from "../../../act.js";
 import {
   renderAccessDenied,
   renderWriteNote,
@@ -36,15 +36,31 @@ export function writeButton(ctx: ListenerContext): ButtonHandler {
     const asker = { teamId: body.user.team_id ?? body.team?.id, channelId: body.channel?.id, userId: body.user.id };
     const action = writeActionOf(args.action.action_id);
     const ref = historyValue(args.action.value ?? "");
-    if (action === undefined || ref === undefined) {
-      ctx.logger.warn(
-        { event: "write", outcome: "unreadable", asker, action: args.action.action_id, value: args.action.value?.slice(0, 100) },
-        "write button with an unreadable value refused",
-      );
-      return void (await ephemeral(ctx, respond, renderAccessDenied(ctx.render())));
-    }
+    // Refusals before act.ts (an unreadable value, a workspace that may not ask) are audited too.
+    const refuse = async (denial: string, project = "-", history = "-") => {
+      if (ctx.act) {
+        const detail: WriteAuditDetail = {
+          ...(asker.teamId === undefined ? {} : { team: asker.teamId }),
+          ...(asker.channelId === undefined ? {} : { channel: asker.channelId }),
+          project: { id: project },
+          history,
+          verb: action ?? "approve",
+          outcome: "denied",
+          denial,
+        };
+        await auditWrite(
+          { state: ctx.act.state, logger: ctx.logger },
+          asker.userId,
+          `write.${action ?? "unknown"}`,
+          `${project}/${history}`,
+          detail,
+        );
+      }
+      await ephemeral(ctx, respond, renderAccessDenied(ctx.render()));
+    };
+    if (action === undefined || ref === undefined) return refuse("unreadable");
     if (!ctx.act) return void (await ephemeral(ctx, respond, renderWritesUnavailable(ctx.render())));
-    if (!(await ctx.access(asker))) return void (await ephemeral(ctx, respond, renderAccessDenied(ctx.render())));
+    if (!(await ctx.access(asker))) return refuse("workspace", ref.projectId, ref.historyId);
     const result = await ctx.act.writes.perform({ asker: await ctx.act.withGroups(asker), ...ref, action });
     await redraw(ctx, args, result);
     await tell(ctx, args, result, asker.userId, client);

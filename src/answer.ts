@@ -95,7 +95,10 @@ async function answer(command: Command, context: AnswerContext): Promise<Answer>
   const { api, render } = context;
   const detail = (history: History) => drawDetail(history, context);
   switch (command.kind) {
+    // Acting needs the slash command (a modal, the asker's own audit view); elsewhere it gets the help.
     case "help":
+    case "deploy":
+    case "audit":
       return { message: renderHelp(render) };
     case "invalid":
       return { message: renderUsageError(command.input, command.reason, render) };

@@ -22,6 +22,8 @@
  *   subscribe | 구독 <project> [stage …] [failures | 실패]  → subscribe (this channel)
  *   unsubscribe | 구독취소 <project>          → unsubscribe
  *   subscriptions | 구독목록                  → subscriptions (this channel's)
+ *   deploy <project> [stage] [scenario]      → deploy (opens the start-a-deployment modal)
+ *   audit [project]                          → audit (the last actions from Slack)
  *
  * `<project>` is an id (1–20 digits) or a name. Keywords are reserved: they are never read as a
  * project name (a project called "latest" is reached by its id). Pure; never throws.
@@ -73,6 +75,8 @@ export type Command =
   | { kind: "stats"; project: ProjectRef; stages: string[]; days: number; unknown: string[] }
   | { kind: "diff"; project: ProjectRef; historyId: string; against?: string }
   | SubscriptionCommand
+  | { kind: "deploy"; project: ProjectRef; stage?: string; scenario?: string }
+  | { kind: "audit"; project?: ProjectRef }
   | { kind: "invalid"; input: string; reason: InvalidReason };
 
 /** The channel subscription commands (issue 13); kept apart from the lookup grammar. */
@@ -115,6 +119,8 @@ export function parseCommand(text: string, options: LinkOptions): Command {
   if (first === undefined) return { kind: "help" };
   const subscription = subscriptionCommand(tokens, body);
   if (subscription !== undefined) return subscription;
+  const acting = actingCommand(tokens, body);
+  if (acting !== undefined) return acting;
   const keyword = keywordOf(first);
   if (keyword === "stats") return statsCommand(tokens.slice(1), body);
   if (keyword === "diff") return diffCommand(tokens.slice(1), body, options);
@@ -431,6 +437,29 @@ function subscriptionCommand(tokens: readonly string[], body: string): Command |
   const stages = [...new Set(words.filter((w) => !FAILURES_WORDS.has(w.toLowerCase())))];
   if (stages.length > MAX_SUBSCRIPTION_STAGES || !stages.every((s) => PROJECT_NAME.test(s))) return invalid(body, "unrecognized");
   return { kind, project: ref, stages, failuresOnly };
+}
+
+// ---- acting from Slack (issue 14) ----------------------------------------------------------------
+
+const CHOICE = /^[\p{L}\p{Nd}_.-]{1,100}$/u;
+
+/** `deploy <project> [stage] [scenario]` and `audit [project]`; undefined when the first word is neither. */
+function actingCommand(tokens: readonly string[], body: string): Command | undefined {
+  const [first, second, ...rest] = tokens;
+  const word = first?.toLowerCase();
+  if (word === "audit") {
+    if (rest.length > 0) return invalid(body, "unrecognized");
+    if (second === undefined) return { kind: "audit" };
+    const project = projectRef(second);
+    return project ? { kind: "audit", project } : invalid(body, "unrecognized");
+  }
+  if (word !== "deploy") return undefined;
+  const project = second === undefined ? undefined : projectRef(second);
+  const [stage, scenario, ...extra] = rest;
+  if (project === undefined || extra.length > 0 || ![stage, scenario].every((t) => t === undefined || CHOICE.test(t))) {
+    return invalid(body, "unrecognized");
+  }
+  return { kind: "deploy", project, ...(stage === undefined ? {} : { stage }), ...(scenario === undefined ? {} : { scenario }) };
 }
 
 function invalid(input: string, reason: InvalidReason): Command {

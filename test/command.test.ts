@@ -206,3 +206,26 @@ describe("parseCommand: invisible characters from copy-paste", () => {
     });
   });
 });
+
+describe("parseCommand: deploy and audit (acting from Slack)", () => {
+  it("deploy takes a project and optionally a stage and a scenario, by id or name", () => {
+    expect(parse("deploy shop-api")).toEqual({ kind: "deploy", project: { by: "name", name: "shop-api" } });
+    expect(parse("deploy 41027 prod-web web-hotfix")).toEqual({
+      kind: "deploy",
+      project: { by: "id", id: "41027" },
+      stage: "prod-web",
+      scenario: "web-hotfix",
+    });
+    expect(parse("DEPLOY 41027 5183")).toMatchObject({ kind: "deploy", stage: "5183" });
+  });
+
+  it("refuses a deploy without a project, with too many words, or with markup in a choice", () => {
+    for (const text of ["deploy", "deploy 41027 a b c", "deploy 41027 <!channel>"]) expect(parse(text).kind).toBe("invalid");
+  });
+
+  it("audit takes an optional project", () => {
+    expect(parse("audit")).toEqual({ kind: "audit" });
+    expect(parse("audit 41027")).toEqual({ kind: "audit", project: { by: "id", id: "41027" } });
+    expect(parse("audit shop-api extra").kind).toBe("invalid");
+  });
+});

@@ -68,6 +68,7 @@ export const ACTION_IDS = {
   targetsPrevious: ACTION_TARGETS_PREVIOUS,
   targetsNext: ACTION_TARGETS_NEXT,
   unsubscribe: ACTION_UNSUBSCRIBE_PATTERN,
+  write: ACTION_WRITE_PATTERN,
 } as const;
 
 /** `callback_id` of the all-targets modal. */

@@ -57,7 +57,18 @@ export async function startSlackApp(
   // Aborted when the shutdown grace runs short: every SourceDeploy call a listener still waits for ends at once.
   const interrupt = new AbortController();
   const api = interruptible(source.api, interrupt.signal);
-  const ctx = createListenerContext({ config, api, demo: source.demo, policy, installingTeam, logger, state });
+  const ctx = createListenerContext({
+    config,
+    api,
+    demo: source.demo,
+    policy,
+    installingTeam,
+    logger,
+    state,
+    ...(source.write ? { write: source.write } : {}),
+    // Called only once requests arrive, when `app` below exists.
+    listGroupMembers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],
+  });
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const health = (_req: IncomingMessage, res: ServerResponse) => {

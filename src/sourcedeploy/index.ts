@@ -4,11 +4,13 @@ import type { Logger } from "../log.js";
 import { type CacheStats, CachingSourceDeploy } from "./cache.js";
 import { SourceDeployClient } from "./client.js";
 import { DemoSourceDeploy } from "./demo.js";
-import type { SourceDeployApi } from "./model.js";
+import type { SourceDeployApi, SourceDeployWriteApi } from "./model.js";
 import { RateLimitedSourceDeploy, UpstreamLimiter } from "./rate-limit.js";
 
 export interface SourceDeploySource {
   api: SourceDeployApi;
+  /** Decisions, cancel and starting deployments: the client itself (never cached, never retried); absent with demo data. */
+  write?: SourceDeployWriteApi;
   demo: boolean;
   /** Hits, misses and shared calls of the cache of finished histories (reported on /healthz). */
   cacheStats(): CacheStats;
@@ -44,5 +46,5 @@ export function createSourceDeploy(config: Config, logger: Logger): SourceDeploy
     limiter.close();
     return client.close(graceMs);
   };
-  return { api: cache, demo: false, cacheStats: () => cache.stats(), close };
+  return { api: cache, write: client, demo: false, cacheStats: () => cache.stats(), close };
 }

@@ -9,7 +9,8 @@
  *   behind, every CLAIM_FLUSH_MS in one transaction: a write per click or event cost 25 % of the
  *   throughput (bench/state.ts), a batch costs next to nothing. A kill -9 within those
  *   milliseconds of a first delivery forgets it; Slack's first retry comes seconds later. While
- *   writes fail, claims are kept in memory instead, so a retry is still ignored.
+ *   writes fail, claims are kept in memory instead, so a retry is still ignored. A `durable` claim
+ *   (a write to SourceDeploy) is written at once instead, and fails rather than fall back.
  * - A failed write is logged at most once a minute and reported by health(); nothing throws to
  *   the caller but appendAudit (an action that must be audited should know it was not).
  *
@@ -28,6 +29,7 @@ import {
   type AuditEntry,
   type AuditInput,
   type AuditQuery,
+  type ClaimOptions,
   type PruneResult,
   StateError,
   type StateHealth,
@@ -120,12 +122,19 @@ export class SqliteStateStore implements StateStore {
     return this.watchStore as unknown as WatchStore<Hints>;
   }
 
-  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+  async claimOnce(key: string, ttlMs: number, options: ClaimOptions = {}): Promise<boolean> {
     const now = this.now();
     const pending = this.pendingClaims.get(key);
     if ((pending !== undefined && pending > now) || this.fallbackClaims.has(key)) return false;
     const stored = this.read(() => this.statements.claimedUntil.get(key) as { expires_at: number } | undefined);
     if (stored && stored.expires_at > now) return false;
+    // Written now, in this synchronous step, so the check and the durable set stay one atomic step.
+    if (options.durable === true) {
+      if (this.write(() => this.statements.saveClaim.run(key, now + ttlMs)) === undefined) {
+        throw new StateError(`state: the claim ${key} could not be written`);
+      }
+      return true;
+    }
     this.pendingClaims.set(key, now + ttlMs);
     if (!this.flushTimer && !this.closed) {
       this.flushTimer = setTimeout(() => this.flushClaims(), CLAIM_FLUSH_MS);

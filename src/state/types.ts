@@ -33,6 +33,10 @@ export interface AuditQuery {
   beforeId?: number;
 }
 
+export interface ClaimOptions {
+  durable?: boolean;
+}
+
 /** What `/healthz` says about the store. */
 export interface StateHealth {
   kind: StateKind;
@@ -112,8 +116,11 @@ export interface StateStore {
    * Remembers `key` for `ttlMs`: true the first time (or once an earlier claim expired), false
    * while it is remembered. Check and set are one atomic step, so two deliveries of one event can
    * never both get true.
+   *
+   * `durable`: the claim is on disk before this resolves true (a write to production must not be
+   * repeated after a crash); when it cannot be written, this rejects and the key stays unclaimed.
    */
-  claimOnce(key: string, ttlMs: number): Promise<boolean>;
+  claimOnce(key: string, ttlMs: number, options?: ClaimOptions): Promise<boolean>;
   appendAudit(entry: AuditInput): Promise<AuditEntry>;
   /** Newest first. */
   listAudit(query?: AuditQuery): Promise<AuditEntry[]>;

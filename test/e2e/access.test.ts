@@ -242,7 +242,7 @@ describe("a bad policy file", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("ACCESS_POLICY is invalid");
     expect(result.stderr).toContain("default: must be allow or deny");
-    expect(result.stderr).toContain("rules[0]: a rule needs channels, users or groups");
+    expect(result.stderr).toContain("rules[0]: a rule needs channels, users or groups to match");
     expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
 });

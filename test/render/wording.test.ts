@@ -10,11 +10,14 @@ import {
   renderAccessDenied,
   renderAmbiguousProject,
   renderAppHome,
+  renderAuditList,
+  renderDeployFailed,
   renderError,
   renderExternalChannelNote,
   renderHelp,
   renderHistory,
   renderHistoryList,
+  renderNoScenarios,
   renderNotSubscribed,
   renderProjectList,
   renderProjectNotFound,
@@ -26,7 +29,12 @@ import {
   renderUnfurl,
   renderUnsubscribed,
   renderUsageError,
+  renderWriteNote,
+  renderWritesUnavailable,
+  startedByBlock,
+  type WriteAnswer,
   withPostedLate,
+  writeThreadText,
 } from "../../src/render/index.js";
 import { SourceDeployError, type SourceDeployErrorCode } from "../../src/sourcedeploy/errors.js";
 import type { History } from "../../src/sourcedeploy/model.js";
@@ -157,8 +165,48 @@ function messageTexts(locale: "ko" | "en"): string[] {
     renderExternalChannelNote(o),
     ...askForms(o),
     ...subscriptionForms(o),
+    ...writeAnswers().flatMap((answer) => [renderWriteNote(answer, o)].filter((m): m is Message => m !== undefined)),
+    renderWritesUnavailable(o),
+    renderNoScenarios({ id: "41027", name: "결제" }, o),
+    renderDeployFailed({ id: "41027", name: "결제" }, new SourceDeployError("refused", "x"), o),
+    renderAuditList([], "결제", o),
+    renderAuditList(
+      (["done", "denied", "not_now", "already", "refused", "unknown_outcome", "failed"] as const).map((outcome, i) => ({
+        at: 1772978490000,
+        actor: "U0ALICE",
+        verb: (["approve", "reject", "promote", "abort", "cancel", "deploy", "approve"] as const)[i] ?? "approve",
+        projectId: "41027",
+        projectName: "결제",
+        historyId: "9",
+        outcome,
+      })),
+      undefined,
+      o,
+    ),
   ];
-  return forms.flatMap(texts);
+  const threads = writeAnswers().flatMap((answer) => writeThreadText(answer, "U0ALICE", o) ?? []);
+  const started = [startedByBlock("U0ALICE", o)].flatMap((b) =>
+    b.type === "context" ? b.elements.map((e) => ("text" in e ? e.text : "")) : [],
+  );
+  return [...forms.flatMap(texts), ...threads, ...started];
+}
+
+/** Every outcome of a write button, for each action. */
+function writeAnswers(): WriteAnswer[] {
+  const actions = ["approve", "reject", "promote", "abort", "cancel"] as const;
+  return actions.flatMap((action): WriteAnswer[] => [
+    { outcome: "done", action },
+    { outcome: "denied", action, denial: { reason: "not_granted", verb: "approve", elsewhere: false } },
+    { outcome: "denied", action, denial: { reason: "not_granted", verb: "cancel", elsewhere: true } },
+    { outcome: "denied", action, denial: { reason: "groups_unknown" } },
+    { outcome: "not_now", action, status: "success" },
+    { outcome: "already", action, holder: { userId: "U0BOB", at: 1772978490000 } },
+    { outcome: "already", action },
+    { outcome: "refused", action },
+    { outcome: "unknown_outcome", action },
+    { outcome: "failed", action, errorCode: "state_unavailable" },
+    { outcome: "failed", action, error: new SourceDeployError("unavailable", "x") },
+  ]);
 }
 
 const STATUS_ENUMS = [

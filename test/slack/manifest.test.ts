@@ -39,6 +39,7 @@ const METHOD_SCOPES: Record<string, string | readonly string[] | undefined> = {
   // Public channels, and private ones the bot is in (subscriptions check membership and Slack Connect).
   "conversations.info": ["channels:read", "groups:read"],
   "auth.test": undefined,
+  "usergroups.users.list": "usergroups:read",
 };
 const EVENT_SCOPES: Record<string, string | undefined> = {
   link_shared: "links:read",
@@ -72,9 +73,12 @@ describe("manifest.yml", () => {
 
   it("requests the scope of every Web API method the code calls, and nothing more", () => {
     const methods = new Set(
-      [...slackSource.matchAll(/\b(?:client|web)\.(chat|views|conversations|auth)\.([A-Za-z]+)\(/g)].map((m) => `${m[1]}.${m[2]}`),
+      [...slackSource.matchAll(/\b(?:client|web)\.(chat|views|conversations|auth|usergroups)\.([A-Za-z.]+)\(/g)].map(
+        (m) => `${m[1]}.${m[2]}`,
+      ),
     );
     expect(methods).toContain("chat.update");
+    expect(methods).toContain("usergroups.users.list");
     expect(methods.size).toBeGreaterThan(0);
     const needed = new Set(["commands", ...Object.values(EVENT_SCOPES).filter((s) => s !== undefined)]);
     for (const method of methods) {

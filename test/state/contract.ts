@@ -218,6 +218,13 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         const results = await Promise.all(Array.from({ length: 20 }, () => store.claimOnce("interaction:x", 60_000)));
         expect(results.filter(Boolean)).toHaveLength(1);
       });
+
+      it("gives exactly one of many concurrent durable claims, and a durable claim blocks a plain one", async () => {
+        const store = await make();
+        const results = await Promise.all(Array.from({ length: 20 }, () => store.claimOnce("write:x", 60_000, { durable: true })));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await store.claimOnce("write:x", 60_000)).toBe(false);
+      });
     });
 
     describe("audit trail", () => {

@@ -195,3 +195,32 @@ describe("a write that fails at run time", () => {
     await again.close();
   });
 });
+
+describe("a durable claim (a write to SourceDeploy)", () => {
+  it("is on disk when it resolves: another connection sees it before any flush", async () => {
+    const path = fresh();
+    const store = open(path);
+    expect(await store.claimOnce("write:41027/904700:approval", 600_000, { durable: true })).toBe(true);
+    const other = new Database(path, { readonly: true });
+    const row = other.prepare("SELECT key FROM seen_keys WHERE key = ?").get("write:41027/904700:approval");
+    other.close();
+    expect(row).toEqual({ key: "write:41027/904700:approval" });
+    expect(await store.claimOnce("write:41027/904700:approval", 600_000, { durable: true })).toBe(false);
+    await store.close();
+  });
+
+  it("rejects, and leaves the key unclaimed, when it cannot be written", async () => {
+    const path = fresh();
+    const store = open(path);
+    const other = new Database(path);
+    other.exec("BEGIN IMMEDIATE");
+    try {
+      await expect(store.claimOnce("write:1/2:cancel", 600_000, { durable: true })).rejects.toThrow(/could not be written/);
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    expect(await store.claimOnce("write:1/2:cancel", 600_000, { durable: true })).toBe(true);
+    await store.close();
+  });
+});

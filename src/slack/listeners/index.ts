@@ -1,10 +1,11 @@
 /**
  * Every listener the app registers, by kind (commands, events, actions), as in Bolt's starter
  * templates. Each handler comes from a factory over the ListenerContext, so tests call it directly.
- * There is no views/ folder: the only modal (all targets) submits nothing; its paging buttons are actions.
+ * views/ holds the one modal that submits (starting a deployment); the all-targets modal submits
+ * nothing, its paging buttons are actions.
  */
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { ACTION_IDS } from "../../render/index.js";
+import { ACTION_IDS, DEPLOY_MODAL_CALLBACK_ID } from "../../render/index.js";
 import type { ListenerContext } from "../context.js";
 import {
   type ButtonHandler,
@@ -18,11 +19,13 @@ import {
   targetsPageButton,
 } from "./actions/buttons.js";
 import { unsubscribeButton } from "./actions/subscriptions.js";
+import { writeButton } from "./actions/write.js";
 import { COMMAND_NAME, deployHistoryCommand } from "./commands/deploy-history.js";
 import { appHomeOpened } from "./events/app-home.js";
 import { appMention } from "./events/app-mention.js";
 import { linkShared } from "./events/link-shared.js";
 import { respondThroughResponseUrl } from "./respond.js";
+import { deploySubmission } from "./views/deploy.js";
 
 export function registerListeners(app: App, ctx: ListenerContext): void {
   app.command(COMMAND_NAME, respondThroughResponseUrl<AllMiddlewareArgs & SlackCommandMiddlewareArgs>(deployHistoryCommand(ctx)));
@@ -44,4 +47,6 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   onButton(ACTION_IDS.targetsPrevious, turnPage);
   app.action(ACTION_IDS.openConsole, openConsoleButton);
   onButton(ACTION_IDS.unsubscribe, unsubscribeButton(ctx));
+  onButton(ACTION_IDS.write, writeButton(ctx));
+  app.view(DEPLOY_MODAL_CALLBACK_ID, deploySubmission(ctx));
 }

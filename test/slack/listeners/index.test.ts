@@ -17,7 +17,7 @@ describe("registerListeners", () => {
   it("registers the slash command, every event and a listener for every action id the renderer uses", () => {
     const registered: { kind: string; id: unknown }[] = [];
     const record = (kind: string) => (id: unknown) => void registered.push({ kind, id });
-    const app = { command: record("command"), event: record("event"), action: record("action") } as unknown as App;
+    const app = { command: record("command"), event: record("event"), action: record("action"), view: record("view") } as unknown as App;
     registerListeners(app, bed.context());
     expect(registered.filter((r) => r.kind === "command").map((r) => r.id)).toEqual(["/deploy-history"]);
     expect(
@@ -26,6 +26,7 @@ describe("registerListeners", () => {
         .map((r) => r.id)
         .sort(),
     ).toEqual(["app_home_opened", "app_mention", "link_shared"]);
+    expect(registered.filter((r) => r.kind === "view").map((r) => r.id)).toEqual(["deploy_start"]);
     const actionIds = registered
       .filter((r) => r.kind === "action")
       .map((r) => (typeof r.id === "object" && r.id !== null && "action_id" in r.id ? r.id.action_id : r.id));

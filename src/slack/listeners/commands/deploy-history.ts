@@ -11,13 +11,15 @@ import type { ListenerContext } from "../../context.js";
 import { type LiveHints, responseUrlLocation } from "../../live.js";
 import { sendSafely } from "../../safely.js";
 import type { WithRespond } from "../respond.js";
+import { answerAudit, answerDeploy } from "./act.js";
 
 export const COMMAND_NAME = "/deploy-history";
 
 export type SlashCommandArgs = WithRespond<AllMiddlewareArgs & SlackCommandMiddlewareArgs>;
 
 export function deployHistoryCommand(ctx: ListenerContext): (args: SlashCommandArgs) => Promise<void> {
-  return async ({ ack, command, respond, client }) => {
+  return async (args) => {
+    const { ack, command, respond, client } = args;
     await ack();
     const asker = { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id };
     const parsed = parseCommand(command.text ?? "", ctx.linkOptions);
@@ -39,6 +41,8 @@ export function deployHistoryCommand(ctx: ListenerContext): (args: SlashCommandA
       });
       return;
     }
+    if (parsed.kind === "deploy") return answerDeploy(ctx, args, parsed, access);
+    if (parsed.kind === "audit") return answerAudit(ctx, args, parsed, access);
     const location = responseUrlLocation(command.response_url);
     const hints: LiveHints = { surface: "detail", shareButton: true };
     const detail = (history: History) => ctx.live.draft(history, location, hints, asker);

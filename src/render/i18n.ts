@@ -479,6 +479,8 @@ const en: Catalogue = {
       ["/deploy-history stats shop-api [stage] [7d|30d]", "counts by status, success rate, durations, per day, vs the period before"],
       ["/deploy-history diff shop-api 903344 [903501]", "what changed against the last success (or another deployment)"],
       ["/deploy-history projects [filter]", "projects and their ids"],
+      ["/deploy-history deploy shop-api [stage] [scenario]", "start a deployment (a form with a confirm; needs the deploy permission)"],
+      ["/deploy-history audit [project]", "the last 20 actions taken from Slack (only you see them)"],
       ["/deploy-history help", "this help"],
     ],
     mention:
@@ -862,6 +864,8 @@ const ko: Catalogue = {
       ["/deploy-history 통계 shop-api [stage] [7일|30일]", "상태별 건수, 성공률, 소요 시간, 일별 배포, 직전 기간 대비"],
       ["/deploy-history 비교 shop-api 903344 [903501]", "마지막 성공 배포(또는 다른 배포)와 달라진 점"],
       ["/deploy-history projects [filter]", "프로젝트와 ID 목록"],
+      ["/deploy-history deploy shop-api [stage] [scenario]", "배포 시작(확인 단계가 있는 입력 창, deploy 권한 필요)"],
+      ["/deploy-history audit [project]", "Slack에서 실행한 최근 작업 20건(본인에게만 표시)"],
       ["/deploy-history help", "이 도움말"],
     ],
     mention:

@@ -43,6 +43,8 @@ describe("renderHelp", () => {
       "/deploy-history shop-api`",
       "/deploy-history shop-api latest",
       "/deploy-history projects [filter]",
+      "/deploy-history deploy shop-api [stage] [scenario]",
+      "/deploy-history audit [project]",
       "/deploy-history help",
     ]) {
       expect(text).toContain(example);

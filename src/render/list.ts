@@ -1,5 +1,5 @@
 /** Recent histories of one project, newest first, each with a "Details" button. */
-import type { HistorySummary, Project } from "../sourcedeploy/model.js";
+import { compareHistoryIds, type HistorySummary, type Project } from "../sourcedeploy/model.js";
 import { ACTION_DETAILS_PREFIX, encodeHistoryRef } from "./actions.js";
 import { type Block, button, context, header, LIMITS, type Message, section, totalTextLength } from "./blocks.js";
 import { clampMrkdwn, isBlank, mrkdwn, plain } from "./escape.js";
@@ -17,16 +17,9 @@ function time(date: Date | undefined): number {
   return isValidDate(date) ? date.getTime() : Number.NEGATIVE_INFINITY;
 }
 
-/** Compares ids numerically when both are digits, else as text. */
-function compareIds(a: string, b: string): number {
-  const digits = /^\d+$/;
-  if (digits.test(a) && digits.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Newest first: by start time, then by id, both descending; entries without a start go last. */
 export function newestFirst(list: readonly HistorySummary[]): HistorySummary[] {
-  return [...list].sort((a, b) => time(b.startTime) - time(a.startTime) || compareIds(b.id, a.id));
+  return [...list].sort((a, b) => time(b.startTime) - time(a.startTime) || compareHistoryIds(b.id, a.id));
 }
 
 function entryText(entry: HistorySummary, options: RenderOptions, c: Catalogue): string {

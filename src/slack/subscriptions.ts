@@ -30,9 +30,8 @@ import {
   renderSubscriptionRefusal,
   renderUnsubscribed,
 } from "../render/index.js";
-import type { HistorySummary, SourceDeployApi } from "../sourcedeploy/model.js";
+import { compareHistoryIds, type HistorySummary, type SourceDeployApi } from "../sourcedeploy/model.js";
 import type { StateStore, Subscription } from "../state/types.js";
-import { compareHistoryIds } from "../subscriptions/diff.js";
 import { type DeliveryOutcome, SubscriptionPoller } from "../subscriptions/poller.js";
 import type { ListenerContext } from "./context.js";
 import type { LiveHints } from "./live.js";

@@ -48,6 +48,13 @@ export type KnownStepStatus = (typeof STEP_STATUSES)[number];
 export const STEP_NAMES = ["pre", "deploy", "post"] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
+/** History ids are numbers as text: compared as numbers when both are digits, else as text. */
+export function compareHistoryIds(a: string, b: string): number {
+  const digits = /^\d+$/;
+  if (digits.test(a) && digits.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Canonical deployment type; the documented typos map onto these. */
 export type DeploymentType = "Server" | "AutoScalingGroup" | "KubernetesService" | "ObjectStorage" | "Unknown";
 

@@ -2,25 +2,11 @@
  * What one poll of a project's history list means for its subscriptions. Pure: the poller
  * (poller.ts) feeds it the page it fetched, the stored cursor and the statuses it saw last time.
  */
-import type { HistorySummary } from "../sourcedeploy/model.js";
+import { compareHistoryIds, type HistorySummary, TERMINAL_HISTORY_STATUSES } from "../sourcedeploy/model.js";
 import type { Subscription } from "../state/types.js";
 
-/** The end states a `failures` subscription posts: failed, rejected, canceled or errored. */
-export const FAILING_STATUSES: ReadonlySet<string> = new Set([
-  "fail",
-  "reject",
-  "canceled",
-  "error",
-  "canary_reject",
-  "canary_waiting_timeout",
-]);
-
-/** History ids are numbers as text: compared as numbers when both are digits, else as text. */
-export function compareHistoryIds(a: string, b: string): number {
-  const digits = /^\d+$/;
-  if (digits.test(a) && digits.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+/** The end states a `failures` subscription posts: every final one but success (failed, rejected, canceled, errored). */
+export const FAILING_STATUSES: ReadonlySet<string> = new Set([...TERMINAL_HISTORY_STATUSES].filter((status) => status !== "success"));
 
 export interface PollDiff {
   /** Newer than the cursor, newest first. Empty on a project's first poll (no cursor yet). */

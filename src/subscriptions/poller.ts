@@ -10,9 +10,9 @@
  * spread over one interval, so many projects do not poll in one burst.
  */
 import type { Logger } from "../log.js";
-import type { HistorySummary } from "../sourcedeploy/model.js";
+import { compareHistoryIds, type HistorySummary } from "../sourcedeploy/model.js";
 import type { Subscription, SubscriptionStore } from "../state/types.js";
-import { compareHistoryIds, diffPoll, type PollDiff, planPosts, postedKey } from "./diff.js";
+import { diffPoll, type PollDiff, planPosts, postedKey } from "./diff.js";
 
 /** What became of one post. `paused`: the channel is gone for the app; its subscription is paused. */
 export type DeliveryOutcome = "posted" | "refused" | "paused" | "failed";

@@ -37,7 +37,7 @@ import {
   writeThreadText,
 } from "../../src/render/index.js";
 import { SourceDeployError, type SourceDeployErrorCode } from "../../src/sourcedeploy/errors.js";
-import type { History } from "../../src/sourcedeploy/model.js";
+import { HISTORY_STATUSES, type History } from "../../src/sourcedeploy/model.js";
 import { parseHistory } from "../../src/sourcedeploy/schemas.js";
 import { assertValidMessage, textObjects } from "../support/block-kit.js";
 import { readFixture } from "../support/fixtures.js";
@@ -209,25 +209,7 @@ function writeAnswers(): WriteAnswer[] {
   ]);
 }
 
-const STATUS_ENUMS = [
-  "success",
-  "fail",
-  "inprogress",
-  "pending",
-  "reject",
-  "canceling",
-  "canceled",
-  "waiting",
-  "error",
-  "canary_pending",
-  "canary_reject",
-  "canary_analyzing",
-  "canary_waiting_timeout",
-  "canary_rejecting",
-  "standby",
-  "no progress",
-  "succss",
-];
+const STATUS_ENUMS = [...HISTORY_STATUSES, "standby", "no progress", "succss"];
 const STRATEGY_ENUMS = ["normal", "blueGreen", "rolling", "canary"];
 /** Raw values that are not also plain English words an English label may use. */
 const NOT_ENGLISH = ["inprogress", "canary_", "no progress", "standby", "succss", "blueGreen", "Kuberneteservice", "ObjectStroage"];

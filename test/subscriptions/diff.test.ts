@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { HistorySummary } from "../../src/sourcedeploy/model.js";
+import { compareHistoryIds } from "../../src/sourcedeploy/model.js";
 import type { Subscription } from "../../src/state/types.js";
-import { compareHistoryIds, diffPoll, planPosts, stageMatches } from "../../src/subscriptions/diff.js";
+import { diffPoll, planPosts, stageMatches } from "../../src/subscriptions/diff.js";
 
 const summary = (id: string, status = "inprogress", stage = "prod-web"): HistorySummary => ({
   id,

@@ -237,12 +237,9 @@ export class SqliteStateStore implements StateStore {
   write<T>(run: () => T): T | undefined {
     if (this.closed) return undefined;
     try {
-      const result = run();
-      this.writeSucceeded();
-      return result;
-    } catch (error) {
-      this.writeFailed(error);
-      return undefined;
+      return this.writeOrThrow(run);
+    } catch {
+      return undefined; // writeOrThrow logged it
     }
   }
 

@@ -4,8 +4,9 @@
  * one contract suite (test/state/contract.ts).
  */
 import type { WatchStore } from "../watch/types.js";
+import type { Leases } from "./lease.js";
 
-export type StateKind = "memory" | "sqlite";
+export type StateKind = "memory" | "sqlite" | "redis";
 
 /** One line of the append-only audit trail: who did what to which thing. */
 export interface AuditInput {
@@ -54,6 +55,8 @@ export interface PruneResult {
 
 export interface StateStore {
   readonly kind: StateKind;
+  /** Who polls what when instances share the store (Redis); absent: one process, always the owner (lease.ts). */
+  readonly leases?: Leases;
   /**
    * The followed messages. Hints are stored as JSON and handed back as stored: one caller (the
    * live updates) owns them and chooses their type.

@@ -161,6 +161,7 @@ export function createLiveUpdates(
     render: (watch, history, state) => draw(history, watch.hints, liveNote(state, watch.location)),
     deliver,
     store,
+    ...(state.leases ? { ownership: state.leases } : {}),
     logger: log,
     settings: { ...config.watch, upstreamMaxRps: config.sourceDeploy.maxRequestsPerSecond },
   });

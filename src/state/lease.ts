@@ -108,14 +108,24 @@ export class RedisLeases implements Leases {
   }
 
   async acquire(name: string): Promise<boolean> {
-    if (this.held.has(name)) return this.holds(name);
+    const old = this.held.get(name);
+    if (old && this.holds(name)) return true;
+    // Not renewed in time (Redis was unreachable): ours again only if nobody took it meanwhile.
+    this.held.delete(name);
     try {
+      const startedAt = performance.now();
       const token = await this.client.incr(this.key("fence"));
       const set = await this.client.set(this.key(name), String(token), "PX", this.periodMs, "NX");
-      if (set !== "OK") return false;
-      this.held.set(name, { token, renewedAt: performance.now() });
-      this.options.logger.debug({ lease: name, token }, "lease: acquired");
-      return true;
+      if (set === "OK") {
+        this.held.set(name, { token, renewedAt: startedAt });
+        this.options.logger.debug({ lease: name, token }, "lease: acquired");
+        return true;
+      }
+      if (old && (await this.client.leaseRenew(this.key(name), String(old.token), this.periodMs)) === 1) {
+        this.held.set(name, { token: old.token, renewedAt: startedAt });
+        return true;
+      }
+      return false;
     } catch (error) {
       this.options.trouble.failed(error, "lease");
       return false;

@@ -133,7 +133,9 @@ async function main(): Promise<void> {
     exit("deploy-history could not start: an unexpected error (see the log line above)");
   });
   const state = await stateOrExit(config, logger);
-  const source = createSourceDeploy(config, logger);
+  // With Redis, UPSTREAM_MAX_RPS holds for all instances together.
+  const sharedRate = state.store.limits?.upstreamRate(config.sourceDeploy.maxRequestsPerSecond);
+  const source = createSourceDeploy(config, logger, sharedRate ? { sharedRate } : {});
   let running: RunningSlackApp;
   try {
     running = await startSlackApp(config, source, policy, logger, state.store);

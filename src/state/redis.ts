@@ -24,6 +24,7 @@ import type { Logger } from "../log.js";
 import { historyKey } from "../watch/memory-store.js";
 import type { Requester, Watch, WatchCounts, WatchPatch, WatchStore } from "../watch/types.js";
 import { RedisLeases } from "./lease.js";
+import { type SharedBudget, type SharedRate, sharedSlackBudget, sharedUpstreamRate } from "./limits.js";
 import {
   type AuditEntry,
   type AuditInput,
@@ -196,6 +197,10 @@ export class RedisStateStore implements StateStore {
   /** Claims decided in process while Redis is unreachable. */
   private readonly fallbackClaims = new LRUCache<string, true>({ max: 100_000 });
   private closed = false;
+  readonly limits = {
+    upstreamRate: (perSecond: number): SharedRate => sharedUpstreamRate(this.client, this.prefix, perSecond),
+    slackBudget: (perMinute: number, botToken: string): SharedBudget => sharedSlackBudget(this.client, this.prefix, perMinute, botToken),
+  };
 
   /** Connects (failing with a StateError naming STATE_URL when Redis cannot be reached). */
   static async open(options: RedisStateOptions): Promise<RedisStateStore> {

@@ -5,6 +5,7 @@
  */
 import type { WatchStore } from "../watch/types.js";
 import type { Leases } from "./lease.js";
+import type { SharedBudget, SharedRate } from "./limits.js";
 
 export type StateKind = "memory" | "sqlite" | "redis";
 
@@ -57,6 +58,11 @@ export interface StateStore {
   readonly kind: StateKind;
   /** Who polls what when instances share the store (Redis); absent: one process, always the owner (lease.ts). */
   readonly leases?: Leases;
+  /** Limits every instance shares (Redis); absent: each process keeps its own (limits.ts). */
+  readonly limits?: {
+    upstreamRate(perSecond: number): SharedRate;
+    slackBudget(perMinute: number, botToken: string): SharedBudget;
+  };
   /**
    * The followed messages. Hints are stored as JSON and handed back as stored: one caller (the
    * live updates) owns them and chooses their type.

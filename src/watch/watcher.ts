@@ -186,7 +186,10 @@ export class Watcher<Hints extends object> {
       if (leaseOf(key) !== name) continue;
       clearTimeout(loop.timer);
       this.loops.delete(key);
-      this.logger.info({ projectId: loop.projectId, historyId: loop.historyId }, "watch: lease lost, another instance polls this history");
+      this.logger.info(
+        { projectId: loop.projectId, historyId: loop.historyId },
+        "watch: lease lost; this instance stops polling the history",
+      );
     }
   }
 

@@ -1,6 +1,6 @@
 /**
  * A real redis-server for the tests that need one: started on a free port of 127.0.0.1 in a
- * temporary folder, with no persistence, and killed afterwards. `.ci/run` installs redis-server on
+ * temporary folder, with no persistence unless asked, and killed afterwards. `.ci/run` installs redis-server on
  * a clean machine; a developer without it gets one clear error naming the package.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -50,14 +50,23 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /**
+   * Keep the data across `stop` / `start` (an append-only file written at every change), as a
+   * production Redis configured as README "Running more than one instance" says. Default: nothing kept.
+   */
+  persistent?: boolean;
+}
+
+export async function startRedisServer({ persistent = false }: RedisServerOptions = {}): Promise<RedisServer> {
   if (!hasRedisServer())
     throw new Error("redis-server is not installed (Debian/Ubuntu: apt-get install redis-server); .ci/run installs it");
   const dir = mkdtempSync(join(tmpdir(), "deploy-history-redis-"));
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--loglevel", "warning"];
+    const persistence = persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
+    const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence, "--dir", dir, "--loglevel", "warning"];
     const started = spawn("redis-server", args, { stdio: "ignore" });
     child = started;
     await waitUntil(async () => started.exitCode !== null || (await accepts(port)), `redis-server on port ${port}`);

@@ -173,6 +173,8 @@ describe("loadConfig: state", () => {
     expect(loadConfig({ STATE_URL: " file:/var/lib/deploy-history/state.db " }).stateUrl).toBe("file:/var/lib/deploy-history/state.db");
     expect(loadConfig({ STATE_URL: "memory:" }).stateUrl).toBe("memory:");
     expect(loadConfig({ STATE_URL: "redis://127.0.0.1:6379/2" }).stateUrl).toBe("redis://127.0.0.1:6379/2");
+    expect(loadConfig({}).stateLeaseMs).toBe(15_000);
+    expect(loadConfig({ STATE_LEASE_MS: "2000" }).stateLeaseMs).toBe(2000);
   });
 });
 
@@ -208,6 +210,7 @@ describe("loadConfig: invalid variables", () => {
     ["LOG_LEVEL", "verbose", /debug, info, warn, error/],
     ["STATE_URL", "postgres://127.0.0.1:5432", /file:<path>.*redis:\/\/.*or memory:/],
     ["STATE_URL", "file:", /needs a file name/],
+    ["STATE_LEASE_MS", "50", /at least 100/],
   ])("names %s=%j with what is wrong", (variable, value, problem) => {
     const error = configError({ [variable]: value });
     expect(error.problems).toHaveLength(1);

@@ -5,7 +5,7 @@
 import type { Logger } from "../log.js";
 import { parseStateUrl } from "./location.js";
 import { MemoryStateStore } from "./memory.js";
-import { RedisStateStore } from "./redis.js";
+import { RedisStateStore, redactRedisUrl } from "./redis.js";
 import { SqliteStateStore } from "./sqlite.js";
 import { StateError, type StateStore } from "./types.js";
 
@@ -22,7 +22,7 @@ export * from "./types.js";
 export function openStateStore(url: string, logger: Logger): StateStore {
   const location = parseStateUrl(url);
   if ("problem" in location) throw new StateError(`STATE_URL (${url}): ${location.problem}`);
-  if (location.kind === "redis") throw new StateError(`STATE_URL (${url}): a Redis store is opened with connectStateStore`);
+  if (location.kind === "redis") throw new StateError(`STATE_URL (${redactRedisUrl(url)}): a Redis store is opened with connectStateStore`);
   if (location.kind === "memory") return new MemoryStateStore();
   return SqliteStateStore.open({ path: location.path, url, logger });
 }

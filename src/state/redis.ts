@@ -217,6 +217,7 @@ export class RedisStateStore implements StateStore {
       await client.connect();
       await client.ping();
     } catch (error) {
+      client.on("error", () => undefined);
       client.disconnect();
       throw new StateError(`STATE_URL (${redactRedisUrl(options.url)}): cannot reach Redis (${codeOf(firstError ?? error)})`);
     } finally {

@@ -9,8 +9,8 @@
  * `subscription:<project>`.
  *
  * - `SOLE_OWNER` (memory, SQLite: one process per store): every lease is always held.
- * - `RedisLeases`: `lease:<name>` holds a fencing token (increasing, from `lease:fence`), set with
- *   NX PX `periodMs`; every third of the period each held lease is extended by a check-and-extend
+ * - `RedisLeases`: `lease:<name>` holds a fencing token (increasing, from `lease:fence`), set
+ *   with PX `periodMs` only when the key is free (one script); every third of the period each held lease is extended by a check-and-extend
  *   script that succeeds only while the key still holds our token. A lease not extended in time
  *   (Redis unreachable, the process paused or killed) is lost: the holder stops within a third of
  *   a period (`onLost`), and after the period anyone may take it. Pollers scan for work nobody
@@ -53,6 +53,12 @@ export const SOLE_OWNER: Leases = {
 
 export const DEFAULT_LEASE_MS = 15_000;
 
+/** KEYS: lease, fence; ARGV: period. The new token, or 0 when the lease is held. */
+const ACQUIRE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local token = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], token, 'PX', ARGV[1])
+return token`;
 const RENEW = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`;
@@ -73,6 +79,7 @@ export interface RedisLeaseOptions {
 }
 
 type LeaseClient = Redis & {
+  leaseAcquire(key: string, fence: string, ms: number): Promise<number>;
   leaseRenew(key: string, token: string, ms: number): Promise<number>;
   leaseRelease(key: string, token: string): Promise<number>;
 };
@@ -91,6 +98,7 @@ export class RedisLeases implements Leases {
     private readonly options: RedisLeaseOptions,
   ) {
     this.periodMs = options.periodMs ?? DEFAULT_LEASE_MS;
+    client.defineCommand("leaseAcquire", { numberOfKeys: 2, lua: ACQUIRE });
     client.defineCommand("leaseRenew", { numberOfKeys: 1, lua: RENEW });
     client.defineCommand("leaseRelease", { numberOfKeys: 1, lua: RELEASE });
     this.client = client as LeaseClient;
@@ -114,9 +122,9 @@ export class RedisLeases implements Leases {
     this.held.delete(name);
     try {
       const startedAt = performance.now();
-      const token = await this.client.incr(this.key("fence"));
-      const set = await this.client.set(this.key(name), String(token), "PX", this.periodMs, "NX");
-      if (set === "OK") {
+      // One script: the token is drawn only when the lease is free, and set with it atomically.
+      const token = Number(await this.client.leaseAcquire(this.key(name), this.key("fence"), this.periodMs));
+      if (token > 0) {
         this.held.set(name, { token, renewedAt: startedAt });
         this.options.logger.debug({ lease: name, token }, "lease: acquired");
         return true;

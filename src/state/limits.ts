@@ -39,14 +39,23 @@ const MINUTE_S = 60;
 
 /**
  * Fixed windows that keep every 60 s (sliding) within `perMinute`: a sliding minute overlaps at
- * most ceil(60 / d) + 1 windows of d seconds, so `points × (ceil(60 / d) + 1) ≤ perMinute`.
- * 10 s windows spread the minute as the in-process budget does; below 7 a minute, one call per
- * longer window. (With 1 a minute no fixed window can promise it: 2 may fall in one minute.)
+ * most ceil(60 / d) + 1 windows of d seconds, so `points × (ceil(60 / d) + 1) ≤ perMinute`. Of the
+ * whole-second windows that keep it, the one that lets the most through in a steady minute (50 a
+ * minute → 3 every 4 s, 45 a minute), the shortest on a tie. With 1 a minute no fixed window can
+ * promise it (2 may fall within one minute): one per minute.
  */
 export function budgetWindows(perMinute: number): Window {
-  if (perMinute >= 7) return { points: Math.floor(perMinute / 7), durationS: 10 };
-  if (perMinute >= 2) return { points: 1, durationS: Math.ceil(MINUTE_S / (perMinute - 1)) };
-  return { points: 1, durationS: MINUTE_S };
+  let best: Window = { points: 1, durationS: MINUTE_S };
+  let bestSteady = 0;
+  for (let durationS = 1; durationS <= MINUTE_S; durationS++) {
+    const points = Math.floor(perMinute / (Math.ceil(MINUTE_S / durationS) + 1));
+    const steady = (points * MINUTE_S) / durationS;
+    if (points >= 1 && steady > bestSteady) {
+      best = { points, durationS };
+      bestSteady = steady;
+    }
+  }
+  return best;
 }
 
 function waitOf(outcome: unknown): number {

@@ -23,8 +23,12 @@ describe("budgetWindows", () => {
     );
   });
 
-  it("spreads 50 a minute as 7 every 10 s", () => {
-    expect(budgetWindows(50)).toEqual({ points: 7, durationS: 10 });
+  it("spreads 50 a minute as 3 every 4 s: 45 in a steady minute, at most 48 in any 60 s", () => {
+    expect(budgetWindows(50)).toEqual({ points: 3, durationS: 4 });
+  });
+
+  it("never lets 1 a minute through more than once per minute window", () => {
+    expect(budgetWindows(1)).toEqual({ points: 1, durationS: 60 });
   });
 });
 

@@ -3,6 +3,7 @@ import { commandLatencyFigures } from "./command-latency.js";
 import { type Figure, machine, printTable } from "./lib.js";
 import { memoryAndHttpFigures } from "./memory.js";
 import { renderFigures } from "./render.js";
+import { replicaFigures } from "./replicas.js";
 import { startupFigures } from "./startup.js";
 import { stateFigures } from "./state.js";
 import { subscriptionFigures } from "./subscriptions.js";
@@ -17,6 +18,7 @@ figures.push(...http, ...memory);
 figures.push(...(await stateFigures(Number(process.env.BENCH_HTTP_SECONDS) || 10)));
 figures.push(...(await watchFigures(Number(process.env.BENCH_WATCH_SECONDS) || 30)));
 figures.push(...(await subscriptionFigures(Number(process.env.BENCH_WATCH_SECONDS) || 30)));
+figures.push(...(await replicaFigures(Number(process.env.BENCH_REPLICA_SECONDS) || 65)));
 
 console.log(`machine: ${machine()}; ${new Date().toISOString()}`);
 printTable(figures);

@@ -68,6 +68,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Where state that outlives the process is kept: `file:<path>` (SQLite) or `memory:`. */
   stateUrl: string;
+  /** The lease period when instances share a Redis store (STATE_LEASE_MS). */
+  stateLeaseMs: number;
 }
 
 export interface ConfigProblem {
@@ -176,6 +178,9 @@ const envSchema = z.object({
       if ("problem" in location) ctx.addIssue({ code: "custom", message: location.problem });
     }),
   ),
+  // With a shared store (Redis): how long a lease on polling one history lasts without renewal;
+  // a dead instance's work is taken over within two of these.
+  STATE_LEASE_MS: positiveInt(15_000, 600_000).refine((v) => v >= 100, "must be at least 100"),
   LOG_LEVEL: z.preprocess(
     (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? "info" : String(v).trim().toLowerCase()),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }),
@@ -295,5 +300,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeZone: e.TIME_ZONE,
     logLevel: e.LOG_LEVEL,
     stateUrl: e.STATE_URL,
+    stateLeaseMs: e.STATE_LEASE_MS,
   };
 }

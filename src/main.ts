@@ -10,7 +10,7 @@ import { createLogger, type Logger, redactKey } from "./log.js";
 import { type RunningSlackApp, startSlackApp } from "./slack/app.js";
 import { slackMode, slackSetupChecklist } from "./slack/setup-check.js";
 import { createSourceDeploy, type SourceDeploySource } from "./sourcedeploy/index.js";
-import { openStateStore, StateError, type StateStore, startPruning } from "./state/index.js";
+import { connectStateStore, StateError, type StateStore, startPruning } from "./state/index.js";
 import { DAY_MS } from "./state/prune.js";
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -55,7 +55,17 @@ function secretsOf(config: Config): string[] {
     slack.signingSecret,
     sourceDeploy.credentials?.secretKey,
     sourceDeploy.credentials?.accessKey,
+    passwordIn(config.stateUrl),
   ].filter((s): s is string => s !== undefined);
+}
+
+/** The password of a redis:// STATE_URL, if any. */
+function passwordIn(url: string): string | undefined {
+  try {
+    return /^rediss?:/.test(url) ? decodeURIComponent(new URL(url).password) || undefined : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -91,10 +101,10 @@ interface ClosableState {
 }
 
 /** Opens STATE_URL and starts pruning it; a store that cannot be opened stops start-up with its one line. */
-function stateOrExit(config: Config, logger: Logger): ClosableState {
+async function stateOrExit(config: Config, logger: Logger): Promise<ClosableState> {
   let store: StateStore;
   try {
-    store = openStateStore(config.stateUrl, logger);
+    store = await connectStateStore(config.stateUrl, logger, { leaseMs: config.stateLeaseMs });
   } catch (error) {
     logger.flush();
     exit(error instanceof StateError ? error.message : `STATE_URL (${config.stateUrl}): ${String(error)}`);
@@ -122,8 +132,10 @@ async function main(): Promise<void> {
     logger.flush();
     exit("deploy-history could not start: an unexpected error (see the log line above)");
   });
-  const state = stateOrExit(config, logger);
-  const source = createSourceDeploy(config, logger);
+  const state = await stateOrExit(config, logger);
+  // With Redis, UPSTREAM_MAX_RPS holds for all instances together.
+  const sharedRate = state.store.limits?.upstreamRate(config.sourceDeploy.maxRequestsPerSecond);
+  const source = createSourceDeploy(config, logger, sharedRate ? { sharedRate } : {});
   let running: RunningSlackApp;
   try {
     running = await startSlackApp(config, source, policy, logger, state.store);

@@ -172,6 +172,9 @@ describe("loadConfig: state", () => {
   it("reads STATE_URL: a SQLite file or memory", () => {
     expect(loadConfig({ STATE_URL: " file:/var/lib/deploy-history/state.db " }).stateUrl).toBe("file:/var/lib/deploy-history/state.db");
     expect(loadConfig({ STATE_URL: "memory:" }).stateUrl).toBe("memory:");
+    expect(loadConfig({ STATE_URL: "redis://127.0.0.1:6379/2" }).stateUrl).toBe("redis://127.0.0.1:6379/2");
+    expect(loadConfig({}).stateLeaseMs).toBe(15_000);
+    expect(loadConfig({ STATE_LEASE_MS: "2000" }).stateLeaseMs).toBe(2000);
   });
 });
 
@@ -205,8 +208,9 @@ describe("loadConfig: invalid variables", () => {
     ["LOCALE", "fr", /ko, en/],
     ["TIME_ZONE", "Mars/Olympus_Mons", /IANA time zone/],
     ["LOG_LEVEL", "verbose", /debug, info, warn, error/],
-    ["STATE_URL", "redis://127.0.0.1:6379", /file:<path>.*or memory:/],
+    ["STATE_URL", "postgres://127.0.0.1:5432", /file:<path>.*redis:\/\/.*or memory:/],
     ["STATE_URL", "file:", /needs a file name/],
+    ["STATE_LEASE_MS", "50", /at least 100/],
   ])("names %s=%j with what is wrong", (variable, value, problem) => {
     const error = configError({ [variable]: value });
     expect(error.problems).toHaveLength(1);

@@ -14,6 +14,7 @@ import type { Logger } from "../log.js";
 import { type Message, type RenderOptions, renderHistory, renderUnfurl, withPostedLate } from "../render/index.js";
 import type { LiveNote } from "../render/options.js";
 import { type History, isTerminalHistoryStatus, type SourceDeployApi } from "../sourcedeploy/model.js";
+import type { SharedBudget } from "../state/limits.js";
 import { MemoryStateStore } from "../state/memory.js";
 import type { StateStore } from "../state/types.js";
 import {
@@ -131,7 +132,7 @@ export function createLiveUpdates(
 
   // A message that waits its turn asks again at each tick of its loop, at most WATCH_MAX_INTERVAL_MS apart.
   const budget = new UpdateBudget({ perMinute: config.slack.updatesPerMinute, claimTtlMs: 2 * config.watch.maxIntervalMs });
-  const callSlack = budgetedCall(budget);
+  const callSlack = budgetedCall(budget, state.limits?.slackBudget(config.slack.updatesPerMinute, config.slack.botToken ?? ""));
 
   const deliver = async (watch: Watch, message: Message): Promise<DeliveryResult> => {
     const location = watch.location;
@@ -164,6 +165,7 @@ export function createLiveUpdates(
     render: (watch, history, state) => draw(history, watch.hints, liveNote(state, watch.location)),
     deliver,
     store,
+    ...(state.leases ? { ownership: state.leases } : {}),
     logger: log,
     settings: { ...config.watch, upstreamMaxRps: config.sourceDeploy.maxRequestsPerSecond },
   });
@@ -215,18 +217,25 @@ export type SlackEdit = "chat.update" | "chat.unfurl";
  */
 export function budgetedCall(
   budget: UpdateBudget,
+  shared?: SharedBudget,
 ): (method: SlackEdit, watch: Watch, call: () => Promise<unknown>) => Promise<DeliveryResult> {
   return async (method, watch, call) => {
     const claimant = { key: watch.id, user: watch.requester.userId };
     const wait = budget.waitMs(method, claimant);
     if (wait > 0) return { kind: "retry_after", ms: wait, heldBack: true };
+    // Other instances edit too (Redis): the workspace's budget is one for all of them.
+    const sharedWait = shared ? await shared.take(method) : 0;
+    if (sharedWait > 0) return { kind: "retry_after", ms: sharedWait, heldBack: true };
     budget.record(method, claimant);
     try {
       await call();
       return { kind: "ok" };
     } catch (error) {
       const result = classify(error);
-      if (result.kind === "retry_after") budget.pause(method, result.ms);
+      if (result.kind === "retry_after") {
+        budget.pause(method, result.ms);
+        await shared?.pause(method, result.ms);
+      }
       return result;
     }
   };

@@ -168,6 +168,7 @@ export function createSubscriptions({ config, api, state, logger, ctx }: Subscri
     intervalMs: config.subscriptions.pollMs,
     pageSize: SUBSCRIPTION_PAGE_SIZE,
     maxPostsPerPoll: MAX_POSTS_PER_POLL,
+    ...(state.leases ? { leases: state.leases } : {}),
   });
 
   /** Whether the bot may post in the channel and whether it is shared externally; undefined = refused (the reply). */

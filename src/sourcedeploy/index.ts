@@ -5,7 +5,7 @@ import { type CacheStats, CachingSourceDeploy } from "./cache.js";
 import { SourceDeployClient } from "./client.js";
 import { DemoSourceDeploy } from "./demo.js";
 import type { SourceDeployApi, SourceDeployWriteApi } from "./model.js";
-import { RateLimitedSourceDeploy, UpstreamLimiter } from "./rate-limit.js";
+import { RateLimitedSourceDeploy, type SharedRate, UpstreamLimiter } from "./rate-limit.js";
 
 export interface SourceDeploySource {
   api: SourceDeployApi;
@@ -23,7 +23,7 @@ export interface SourceDeploySource {
  * Below the cache, every call to the real API is rate limited (UPSTREAM_MAX_RPS, shared fairly, and
  * UPSTREAM_MAX_PER_USER_PER_MINUTE per user); the demo data calls nobody, so it is not.
  */
-export function createSourceDeploy(config: Config, logger: Logger): SourceDeploySource {
+export function createSourceDeploy(config: Config, logger: Logger, options: { sharedRate?: SharedRate } = {}): SourceDeploySource {
   const { credentials, apiUrl, regionCode, timeoutMs } = config.sourceDeploy;
   if (!credentials) {
     const cache = new CachingSourceDeploy(new DemoSourceDeploy(), config.historyCache);
@@ -40,6 +40,7 @@ export function createSourceDeploy(config: Config, logger: Logger): SourceDeploy
   const limiter = new UpstreamLimiter({
     perSecond: config.sourceDeploy.maxRequestsPerSecond,
     perUserPerMinute: config.sourceDeploy.maxCallsPerUserPerMinute,
+    shared: options.sharedRate,
   });
   const cache = new CachingSourceDeploy(new RateLimitedSourceDeploy(client, limiter), config.historyCache);
   const close = (graceMs?: number) => {

@@ -51,7 +51,14 @@ export class TokenBucket {
   }
 }
 
+/** A rate every instance shares (UPSTREAM_MAX_RPS on Redis): ms to wait, 0 = go (taken). Never rejects. */
+export interface SharedRate {
+  take(): Promise<number>;
+}
+
 export interface LimiterOptions {
+  /** When set, it is the shared rate (instead of this process's bucket); turns stay fair here. */
+  shared?: SharedRate | undefined;
   /** Upstream calls per second for the whole app (UPSTREAM_MAX_RPS); also the largest burst. */
   perSecond: number;
   /** Upstream calls one user may cause per minute (UPSTREAM_MAX_PER_USER_PER_MINUTE); also their largest burst. */
@@ -80,9 +87,12 @@ export class UpstreamLimiter {
   private readonly waiting = new Map<string | symbol, Waiter[]>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly shared: SharedRate | undefined;
+  private dispatching = false;
 
   constructor(options: LimiterOptions) {
     this.now = options.now ?? (() => performance.now());
+    this.shared = options.shared;
     this.perUserPerMinute = options.perUserPerMinute;
     this.global = new TokenBucket(options.perSecond, options.perSecond / 1000, this.now());
     this.users = new LRUCache<string, TokenBucket>({
@@ -131,16 +141,40 @@ export class UpstreamLimiter {
   }
 
   private dispatch(): void {
+    if (this.shared) {
+      void this.dispatchShared(this.shared);
+      return;
+    }
     while (this.waiting.size > 0) {
       const now = this.now();
       if (!this.global.take(now)) return this.wakeIn(this.global.waitMs(now));
-      const [key, queue] = this.waiting.entries().next().value as [string | symbol, Waiter[]];
-      const next = queue.shift() as Waiter;
-      // Re-inserting puts the caller at the back of the turn order.
-      this.waiting.delete(key);
-      if (queue.length > 0) this.waiting.set(key, queue);
-      next.resolve();
+      this.next();
     }
+  }
+
+  /** As dispatch, with the rate every instance shares: one asks at a time. */
+  private async dispatchShared(shared: SharedRate): Promise<void> {
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      while (this.waiting.size > 0 && !this.closed) {
+        const wait = await shared.take();
+        if (wait > 0) return this.wakeIn(wait);
+        if (this.waiting.size > 0) this.next();
+      }
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  /** The next caller in turn order gets its call. */
+  private next(): void {
+    const [key, queue] = this.waiting.entries().next().value as [string | symbol, Waiter[]];
+    const next = queue.shift() as Waiter;
+    // Re-inserting puts the caller at the back of the turn order.
+    this.waiting.delete(key);
+    if (queue.length > 0) this.waiting.set(key, queue);
+    next.resolve();
   }
 
   private wakeIn(ms: number): void {

@@ -4,8 +4,10 @@
  * one contract suite (test/state/contract.ts).
  */
 import type { WatchStore } from "../watch/types.js";
+import type { Leases } from "./lease.js";
+import type { SharedBudget, SharedRate } from "./limits.js";
 
-export type StateKind = "memory" | "sqlite";
+export type StateKind = "memory" | "sqlite" | "redis";
 
 /** One line of the append-only audit trail: who did what to which thing. */
 export interface AuditInput {
@@ -107,6 +109,13 @@ export interface StateStore {
   readonly kind: StateKind;
   /** Channel subscriptions and the poller's cursors. */
   subscriptions(): SubscriptionStore;
+  /** Who polls what when instances share the store (Redis); absent: one process, always the owner (lease.ts). */
+  readonly leases?: Leases;
+  /** Limits every instance shares (Redis); absent: each process keeps its own (limits.ts). */
+  readonly limits?: {
+    upstreamRate(perSecond: number): SharedRate;
+    slackBudget(perMinute: number, botToken: string): SharedBudget;
+  };
   /**
    * The followed messages. Hints are stored as JSON and handed back as stored: one caller (the
    * live updates) owns them and chooses their type.

@@ -8,9 +8,14 @@
  *
  * Knows nothing of Slack. Timers are unref()'d; every tick catches everything. Loops start
  * spread over one interval, so many projects do not poll in one burst.
+ *
+ * Several instances on one Redis: a tick polls only while its instance holds the project's lease
+ * (`subscription:<project>`, see state/lease.ts), and checks it again before each post; the others
+ * keep their loops idle and take over when the holder dies. One process per store always holds it.
  */
 import type { Logger } from "../log.js";
 import { compareHistoryIds, type HistorySummary } from "../sourcedeploy/model.js";
+import { type Leases, SOLE_OWNER } from "../state/lease.js";
 import type { Subscription, SubscriptionStore } from "../state/types.js";
 import { diffPoll, type PollDiff, planPosts, postedKey } from "./diff.js";
 
@@ -35,6 +40,12 @@ export interface PollerDeps {
   now?: () => number;
   /** Where in the first interval a loop first ticks, 0–1; random by default (tests pass 0). */
   spread?: () => number;
+  /** Who polls which project when instances share the store; the sole owner by default. */
+  leases?: Leases;
+}
+
+export function subscriptionLease(projectId: string): string {
+  return `subscription:${projectId}`;
 }
 
 interface Loop {
@@ -52,21 +63,40 @@ export class SubscriptionPoller {
   private readonly running = new Set<Promise<void>>();
   private readonly shutdown = new AbortController();
   private readonly now: () => number;
+  private readonly leases: Leases;
   private readonly startedAt: number;
   private polls = 0;
   private closed = false;
+  private scanTimer?: NodeJS.Timeout;
 
   constructor(private readonly deps: PollerDeps) {
     this.now = deps.now ?? Date.now;
+    this.leases = deps.leases ?? SOLE_OWNER;
     this.startedAt = this.now();
   }
 
-  /** Starts a loop for every project with an active subscription; resolves with their number. */
+  /**
+   * Starts a loop for every project with an active subscription; resolves with their number. With
+   * a shared store it looks again every scan interval: another instance may have added one.
+   */
   async start(): Promise<number> {
+    const all = await this.scan();
+    if (this.loops.size > 0) this.deps.logger.info({ projects: this.loops.size, subscriptions: all }, "subscriptions: polling");
+    const every = this.leases.scanIntervalMs;
+    if (every !== undefined && this.scanTimer === undefined && !this.closed) {
+      this.scanTimer = setInterval(() => {
+        this.scan().catch((error: unknown) => this.deps.logger.warn({ err: error }, "subscriptions: looking for new subscriptions failed"));
+      }, every);
+      this.scanTimer.unref();
+    }
+    return this.loops.size;
+  }
+
+  /** Ensures a loop per project with an active subscription; how many subscriptions there are. */
+  private async scan(): Promise<number> {
     const all = await this.deps.store.all();
     for (const projectId of new Set(all.filter((s) => !s.paused).map((s) => s.projectId))) this.ensure(projectId);
-    if (this.loops.size > 0) this.deps.logger.info({ projects: this.loops.size, subscriptions: all.length }, "subscriptions: polling");
-    return this.loops.size;
+    return all.length;
   }
 
   /** A project got a subscription: poll it (a no-op when it is polled already). */
@@ -90,10 +120,14 @@ export class SubscriptionPoller {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.scanTimer);
     for (const loop of this.loops.values()) clearTimeout(loop.timer);
+    const projects = [...this.loops.keys()];
     this.loops.clear();
     this.shutdown.abort(new Error("subscriptions closed"));
     await Promise.allSettled([...this.running]);
+    // Let go at once, so another instance takes over without waiting for the lease to lapse.
+    await Promise.allSettled(projects.map((projectId) => this.leases.release(subscriptionLease(projectId))));
   }
 
   private schedule(loop: Loop, ms: number): void {
@@ -116,9 +150,12 @@ export class SubscriptionPoller {
     const subscriptions = (await store.forProject(loop.projectId)).filter((s) => !s.paused);
     if (subscriptions.length === 0) {
       this.loops.delete(loop.projectId);
+      await this.leases.release(subscriptionLease(loop.projectId));
       logger.info({ projectId: loop.projectId }, "subscriptions: no active subscription left; polling stopped");
       return;
     }
+    // Another instance polls it; this loop stays, idle, to take over when that one is gone.
+    if (!(await this.leases.acquire(subscriptionLease(loop.projectId)))) return;
     let page: HistorySummary[];
     try {
       this.polls += 1;
@@ -146,6 +183,7 @@ export class SubscriptionPoller {
   private async postFor(subscription: Subscription, diff: PollDiff): Promise<void> {
     const plan = planPosts(subscription, diff, this.deps.maxPostsPerPoll);
     for (const history of plan.post) {
+      if (!this.leases.holds(subscriptionLease(subscription.projectId))) return;
       if (!(await this.deps.claimOnce(postedKey(subscription.channelId, subscription.projectId, history.id)))) continue;
       const outcome = await this.deps.deliver(subscription, history, this.isLate(subscription, history));
       if (outcome === "paused") return;

@@ -99,7 +99,24 @@ export interface WatchSettings {
   upstreamMaxRps: number;
 }
 
+/**
+ * Which instance polls a history when several share the watch store: a loop runs only under the
+ * lease on `history:<project>/<history>` (state/lease.ts implements it for Redis). Without it,
+ * this process polls everything it holds watches of.
+ */
+export interface LoopOwnership {
+  /** How often to look for watched histories no instance polls; undefined: never (one process). */
+  readonly scanIntervalMs: number | undefined;
+  acquire(name: string): Promise<boolean>;
+  /** Held as of the last renewal; checked before every delivery. */
+  holds(name: string): boolean;
+  release(name: string): Promise<void>;
+  onLost(listener: (name: string) => void): () => void;
+}
+
 export interface WatcherDeps<Hints extends object> {
+  /** Default: this process owns every loop. */
+  ownership?: LoopOwnership;
   /** `signal` aborts when the watcher closes; implementations may ignore it. */
   fetchHistory(projectId: string, historyId: string, signal?: AbortSignal): Promise<History>;
   /** The message one watch shows now, drawn as its `hints` say. */

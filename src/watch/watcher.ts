@@ -9,6 +9,12 @@
  * Each tick: fetch (or reuse the terminal history), then for each watch decide (policy.ts), render,
  * compare the digest with the last one delivered, deliver, and apply the result. A loop ends when
  * its history has no watches left. Every timer callback catches everything; timers are unref()'d.
+ *
+ * When instances share the watch store (Redis), a loop runs only while this instance holds the
+ * lease on its history (`ownership`): taken when the loop would start, checked before every
+ * delivery, released when the loop ends or the watcher closes. A lost lease stops the loop at
+ * once; every `scanIntervalMs` the watcher adopts watched histories that no instance polls (their
+ * holder died or let go), so a dead instance's messages go on updating.
  */
 import { randomUUID } from "node:crypto";
 import pThrottle from "p-throttle";
@@ -28,7 +34,29 @@ import {
   planWatch,
   throttleWindow,
 } from "./policy.js";
-import type { DeliveryResult, PollState, Requester, Watch, WatcherDeps, WatchInput, WatchSettings, WatchStore } from "./types.js";
+import type {
+  DeliveryResult,
+  LoopOwnership,
+  PollState,
+  Requester,
+  Watch,
+  WatcherDeps,
+  WatchInput,
+  WatchSettings,
+  WatchStore,
+} from "./types.js";
+
+/** One process: it polls everything it holds watches of. */
+const ALWAYS_OWNED: LoopOwnership = {
+  scanIntervalMs: undefined,
+  acquire: async () => true,
+  holds: () => true,
+  release: async () => undefined,
+  onLost: () => () => undefined,
+};
+
+/** The lease a loop runs under. */
+const leaseOf = (key: string) => `history:${key}`;
 
 interface Loop {
   readonly key: string;
@@ -62,6 +90,9 @@ export class Watcher<Hints extends object> {
   /** Serializes registrations with loop-end decisions, so no watch joins a loop that is ending. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly ownership: LoopOwnership;
+  private readonly stopListening: () => void;
+  private readonly scanTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: WatcherDeps<Hints>) {
     this.settings = checkSettings(deps.settings);
@@ -70,6 +101,13 @@ export class Watcher<Hints extends object> {
     this.now = deps.now ?? Date.now;
     const throttle = pThrottle({ ...throttleWindow(this.settings.upstreamMaxRps), strict: true, signal: this.shutdown.signal });
     this.fetch = throttle((projectId: string, historyId: string) => deps.fetchHistory(projectId, historyId, this.shutdown.signal));
+    this.ownership = deps.ownership ?? ALWAYS_OWNED;
+    this.stopListening = this.ownership.onLost((name) => this.lost(name));
+    const scanMs = this.ownership.scanIntervalMs;
+    if (scanMs !== undefined) {
+      this.scanTimer = setInterval(() => void this.adopt(), scanMs);
+      this.scanTimer.unref();
+    }
   }
 
   /** Registers a watch. Returns false (and logs why) when a quota is full — the caller then keeps a Refresh button. */
@@ -90,7 +128,7 @@ export class Watcher<Hints extends object> {
   async resume(): Promise<number> {
     return this.exclusive(async () => {
       const watches = await this.store.all();
-      for (const watch of watches) this.ensureLoop(watch.projectId, watch.historyId);
+      for (const watch of watches) await this.ensureLoop(watch.projectId, watch.historyId);
       if (watches.length > 0) this.logger.info({ watches: watches.length, loops: this.loops.size }, "watch: resumed the stored watches");
       return watches.length;
     });
@@ -113,10 +151,46 @@ export class Watcher<Hints extends object> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.scanTimer);
+    this.stopListening();
     for (const loop of this.loops.values()) clearTimeout(loop.timer);
+    const keys = [...this.loops.keys()];
     this.loops.clear();
     this.shutdown.abort(new Error("watcher closed"));
     await Promise.allSettled([...this.running]);
+    // Let go at once: another instance takes the messages over at its next scan (a rolling deploy).
+    await Promise.allSettled(keys.map((key) => this.ownership.release(leaseOf(key))));
+  }
+
+  /** Starts a loop for every watched history that no instance polls and whose lease this one gets. Never rejects. */
+  private async adopt(): Promise<void> {
+    try {
+      await this.exclusive(async () => {
+        if (this.closed) return;
+        const before = this.loops.size;
+        for (const watch of await this.store.all()) await this.ensureLoop(watch.projectId, watch.historyId);
+        if (this.loops.size > before)
+          this.logger.info(
+            { adopted: this.loops.size - before, loops: this.loops.size },
+            "watch: adopted histories no instance was polling",
+          );
+      });
+    } catch (error) {
+      this.logger.warn({ err: error }, "watch: looking for histories to adopt failed");
+    }
+  }
+
+  /** The lease of a loop went to another instance (or expired): stop polling at once. */
+  private lost(name: string): void {
+    for (const [key, loop] of this.loops) {
+      if (leaseOf(key) !== name) continue;
+      clearTimeout(loop.timer);
+      this.loops.delete(key);
+      this.logger.info(
+        { projectId: loop.projectId, historyId: loop.historyId },
+        "watch: lease lost; this instance stops polling the history",
+      );
+    }
   }
 
   private async register(input: WatchInput<Hints>): Promise<boolean> {
@@ -145,7 +219,7 @@ export class Watcher<Hints extends object> {
     };
     if (initial) watch.lastDigest = this.initialDigest(watch, initial);
     await this.store.add(watch);
-    this.ensureLoop(watch.projectId, watch.historyId, initial);
+    await this.ensureLoop(watch.projectId, watch.historyId, initial);
     this.logger.debug({ ...log, watchId: watch.id }, "watch: added");
     return true;
   }
@@ -160,7 +234,8 @@ export class Watcher<Hints extends object> {
     }
   }
 
-  private ensureLoop(projectId: string, historyId: string, initial?: History): void {
+  /** Starts the history's loop unless it runs (here, or under another instance's lease). */
+  private async ensureLoop(projectId: string, historyId: string, initial?: History): Promise<void> {
     if (this.closed) return;
     const key = historyKey(projectId, historyId);
     const existing = this.loops.get(key);
@@ -168,6 +243,7 @@ export class Watcher<Hints extends object> {
       if (initial && !existing.history) this.seed(existing, initial);
       return;
     }
+    if (!(await this.ownership.acquire(leaseOf(key))) || this.closed || this.loops.has(key)) return;
     const loop: Loop = { key, projectId, historyId, intervalMs: this.settings.intervalMs };
     if (initial) this.seed(loop, initial);
     this.loops.set(key, loop);
@@ -198,7 +274,7 @@ export class Watcher<Hints extends object> {
     } catch (error) {
       this.logger.error({ err: error, projectId: loop.projectId, historyId: loop.historyId }, "watch: tick failed");
     }
-    if (this.closed) return;
+    if (this.closed || this.loops.get(loop.key) !== loop) return;
     let active = true;
     try {
       active = await this.exclusive(() => this.keepOrEnd(loop));
@@ -210,13 +286,17 @@ export class Watcher<Hints extends object> {
 
   private async keepOrEnd(loop: Loop): Promise<boolean> {
     const remaining = await this.store.forHistory(loop.projectId, loop.historyId);
-    if (remaining.length > 0) return true;
-    if (this.loops.get(loop.key) === loop) this.loops.delete(loop.key);
+    if (remaining.length > 0) return this.loops.get(loop.key) === loop;
+    if (this.loops.get(loop.key) === loop) {
+      this.loops.delete(loop.key);
+      await this.ownership.release(leaseOf(loop.key));
+    }
     this.logger.debug({ projectId: loop.projectId, historyId: loop.historyId }, "watch: loop ended");
     return false;
   }
 
   private async tick(loop: Loop): Promise<void> {
+    if (!this.ownership.holds(leaseOf(loop.key))) return this.lost(leaseOf(loop.key));
     const watches = await this.store.forHistory(loop.projectId, loop.historyId);
     if (watches.length === 0 || this.closed) return;
     const poll = await this.poll(loop);
@@ -278,7 +358,8 @@ export class Watcher<Hints extends object> {
       if (isClosing(plan.state)) await this.remove(watch, "closing update unchanged");
       return;
     }
-    if (this.closed) return;
+    // Fencing: a loop whose lease lapsed (a long fetch, a paused process) edits nothing more.
+    if (this.closed || !this.ownership.holds(leaseOf(loop.key))) return;
     // A response_url use is stored as spent before the post: a crash right after it cannot give
     // the restarted app a use Slack no longer has. Given back when Slack did not take it (429).
     const reserved = spendUse(watch.location);

@@ -50,3 +50,29 @@ describe("live updates under the Slack edit budget", () => {
     expect(slack.deliveries.length).toBeLessThanOrEqual(10);
   });
 });
+
+describe("the edit budget other instances share (Redis)", () => {
+  const watch = { id: "w1", requester: { userId: "U0A", channelId: "C0A" } } as Parameters<ReturnType<typeof budgetedCall>>[1];
+
+  it("holds an edit back while the shared budget says wait, and does not count it here", async () => {
+    const waits = [250, 0];
+    const shared = { take: async () => waits.shift() ?? 0, pause: async () => undefined };
+    const edit = budgetedCall(new UpdateBudget({ perMinute: 1 }), shared);
+    let calls = 0;
+    const call = async () => void (calls += 1);
+    expect(await edit("chat.update", watch, call)).toEqual({ kind: "retry_after", ms: 250, heldBack: true });
+    expect(calls).toBe(0);
+    // The local budget (1 a minute) was not spent by the edit that did not go.
+    expect(await edit("chat.update", watch, call)).toEqual({ kind: "ok" });
+    expect(calls).toBe(1);
+  });
+
+  it("tells every instance about Slack's Retry-After", async () => {
+    const paused: [string, number][] = [];
+    const shared = { take: async () => 0, pause: async (method: string, ms: number) => void paused.push([method, ms]) };
+    const edit = budgetedCall(new UpdateBudget({ perMinute: 10 }), shared);
+    const limited = Object.assign(new Error("rate limited"), { code: "slack_webapi_rate_limited_error", retryAfter: 7 });
+    expect(await edit("chat.unfurl", watch, () => Promise.reject(limited))).toEqual({ kind: "retry_after", ms: 7000 });
+    expect(paused).toEqual([["chat.unfurl", 7000]]);
+  });
+});

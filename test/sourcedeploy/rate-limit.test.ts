@@ -115,6 +115,34 @@ describe("UpstreamLimiter.turn (the shared rate)", () => {
     expect(order).toEqual(["poll1", "poll2", "alice1", "bob1", "poll3", "alice2"]);
   });
 
+  it("with a rate other instances share, waits as long as it says and keeps the turns fair", async () => {
+    vi.useFakeTimers({ now: START });
+    // The shared rate (Redis) allows one call now, then says wait 300 ms, then one more.
+    const answers = [0, 300, 0, 0, 0];
+    const asked: number[] = [];
+    const shared = {
+      take: async () => {
+        asked.push(Date.now() - START);
+        return answers.shift() ?? 0;
+      },
+    };
+    const limiter = new UpstreamLimiter({ perSecond: 1000, perUserPerMinute: 1000, now: () => Date.now(), shared });
+    const order: string[] = [];
+    const calls = [
+      limiter.turn(undefined).then(() => order.push("poll1")),
+      limiter.turn(undefined).then(() => order.push("poll2")),
+      limiter.turn("T1/alice").then(() => order.push("alice1")),
+    ];
+    await vi.advanceTimersByTimeAsync(0);
+    expect(order).toEqual(["poll1"]);
+    await vi.advanceTimersByTimeAsync(299);
+    expect(order).toEqual(["poll1"]);
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all(calls);
+    expect(order).toEqual(["poll1", "alice1", "poll2"]);
+    expect(asked).toEqual([0, 0, 300, 300]);
+  });
+
   it("refuses waiting and later calls once closed", async () => {
     const { limiter, take } = sharedLimiter(1);
     await take(undefined, "first");

@@ -41,11 +41,12 @@ function recordingLogger() {
 }
 
 describe("STATE_URL", () => {
-  it("names a SQLite file or memory, and nothing else", () => {
+  it("names a SQLite file, Redis or memory, and nothing else", () => {
     expect(parseStateUrl("file:./data/deploy-history.db")).toEqual({ kind: "sqlite", path: "./data/deploy-history.db" });
     expect(parseStateUrl("file:///var/lib/dh/state.db")).toEqual({ kind: "sqlite", path: "/var/lib/dh/state.db" });
     expect(parseStateUrl("memory:")).toEqual({ kind: "memory" });
-    expect(parseStateUrl("redis://localhost")).toHaveProperty("problem");
+    expect(parseStateUrl("redis://localhost")).toEqual({ kind: "redis", url: "redis://localhost" });
+    expect(parseStateUrl("postgres://localhost")).toHaveProperty("problem");
     expect(parseStateUrl("file:")).toHaveProperty("problem");
     expect(parseStateUrl("file:./data/")).toHaveProperty("problem");
   });

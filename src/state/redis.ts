@@ -458,15 +458,8 @@ class RedisWatchStore implements WatchStore<object> {
     return `${this.prefix}${name}`;
   }
 
-  private async read<T>(what: string, run: () => Promise<T>, otherwise: T): Promise<T> {
-    try {
-      const result = await run();
-      this.trouble.recovered();
-      return result;
-    } catch (error) {
-      this.trouble.failed(error, what);
-      return otherwise;
-    }
+  private read<T>(what: string, run: () => Promise<T>, otherwise: T): Promise<T> {
+    return attempt(this.trouble, what, run, otherwise);
   }
 
   private async write(what: string, run: () => Promise<unknown>): Promise<void> {
@@ -599,15 +592,20 @@ class RedisSubscriptionStore implements SubscriptionStore {
     return `${this.prefix}${name}`;
   }
 
-  private async read<T>(what: string, run: () => Promise<T>, otherwise: T): Promise<T> {
-    try {
-      const result = await run();
-      this.trouble.recovered();
-      return result;
-    } catch (error) {
-      this.trouble.failed(error, what);
-      return otherwise;
-    }
+  private read<T>(what: string, run: () => Promise<T>, otherwise: T): Promise<T> {
+    return attempt(this.trouble, what, run, otherwise);
+  }
+}
+
+/** Runs one Redis call; when Redis is unreachable it counts the trouble and answers `otherwise`. */
+async function attempt<T>(trouble: RedisTrouble, what: string, run: () => Promise<T>, otherwise: T): Promise<T> {
+  try {
+    const result = await run();
+    trouble.recovered();
+    return result;
+  } catch (error) {
+    trouble.failed(error, what);
+    return otherwise;
   }
 }
 

@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecordedCall } from "../fakes/slack-fake.js";
 import { messageProblems } from "../support/block-kit.js";
-import { readFixture } from "../support/fixtures.js";
 import { waitUntil } from "../support/wait.js";
 import {
   appMentionEvent,
@@ -19,31 +18,9 @@ import {
   slashCommandBody,
   startStack,
 } from "./harness.js";
+import { LAST_STEP, stateAt } from "./sequential-deployment.js";
 
 const PROJECT = "41027";
-const FIXTURE = readFixture<{ result: Record<string, unknown> & { config: { targets: Record<string, unknown>[] }[] } }>(
-  "server-inprogress.wrapped.json",
-);
-const TARGET_STATUSES = ["standby", "pre", "deploy", "post", "success"];
-
-/** Step `step` of a 4-target sequential deployment: each target goes standby → pre → deploy → post → success in turn. */
-function stateAt(historyId: string, step: number): unknown {
-  const targets = FIXTURE.result.config[0]!.targets.map((target, index) => {
-    const phase = Math.max(0, Math.min(4, step - index * 4));
-    return { ...target, status: TARGET_STATUSES[phase], step: {}, time: {} };
-  });
-  const done = targets.every((t) => t.status === "success");
-  return {
-    result: {
-      ...FIXTURE.result,
-      id: historyId,
-      status: done ? "success" : "inprogress",
-      endTime: done ? 1772978900000 : null,
-      config: [{ ...FIXTURE.result.config[0], targets }],
-    },
-  };
-}
-const LAST_STEP = 16;
 /** For tests that wait for many poll ticks: a loaded machine stretches every tick. */
 const SLOW_TEST_MS = 60_000;
 

@@ -8,7 +8,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slack-fake.js";
 import { type FakeSourceDeploy, startFakeSourceDeploy } from "../fakes/sourcedeploy-fake.js";
-import { readFixture } from "../support/fixtures.js";
 import { hasRedisServer, type RedisServer, startRedisServer } from "../support/redis-server.js";
 import { waitUntil } from "../support/wait.js";
 import {
@@ -26,34 +25,12 @@ import {
   TEST_SECRET_KEY,
   TEST_SIGNING_SECRET,
 } from "./harness.js";
+import { LAST_STEP, stateAt } from "./sequential-deployment.js";
 
 const PROJECT = "41027";
-const FIXTURE = readFixture<{ result: Record<string, unknown> & { config: { targets: Record<string, unknown>[] }[] } }>(
-  "server-inprogress.wrapped.json",
-);
-const TARGET_STATUSES = ["standby", "pre", "deploy", "post", "success"];
-const LAST_STEP = 16;
 const SLOW_TEST_MS = 120_000;
 /** Lease period of the test: a dead instance's work is taken over within two of these. */
 const LEASE_MS = 1000;
-
-/** Step `step` of a 4-target sequential deployment (as in live.test.ts); LAST_STEP is success. */
-function stateAt(historyId: string, step: number): unknown {
-  const targets = FIXTURE.result.config[0]!.targets.map((target, index) => {
-    const phase = Math.max(0, Math.min(4, step - index * 4));
-    return { ...target, status: TARGET_STATUSES[phase], step: {}, time: {} };
-  });
-  const done = targets.every((t) => t.status === "success");
-  return {
-    result: {
-      ...FIXTURE.result,
-      id: historyId,
-      status: done ? "success" : "inprogress",
-      endTime: done ? 1772978900000 : null,
-      config: [{ ...FIXTURE.result.config[0], targets }],
-    },
-  };
-}
 
 let redis: RedisServer;
 let slack: FakeSlack;

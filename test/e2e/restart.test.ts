@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slack-fake.js";
 import { type FakeSourceDeploy, startFakeSourceDeploy } from "../fakes/sourcedeploy-fake.js";
-import { readFixture } from "../support/fixtures.js";
 import { waitUntil } from "../support/wait.js";
 import {
   APP_ENTRY,
@@ -32,32 +31,10 @@ import {
   TEST_SECRET_KEY,
   TEST_SIGNING_SECRET,
 } from "./harness.js";
+import { LAST_STEP, stateAt } from "./sequential-deployment.js";
 
 const PROJECT = "41027";
-const FIXTURE = readFixture<{ result: Record<string, unknown> & { config: { targets: Record<string, unknown>[] }[] } }>(
-  "server-inprogress.wrapped.json",
-);
-const TARGET_STATUSES = ["standby", "pre", "deploy", "post", "success"];
-const LAST_STEP = 16;
 const SLOW_TEST_MS = 120_000;
-
-/** Step `step` of a 4-target sequential deployment (as in live.test.ts); LAST_STEP is success. */
-function stateAt(historyId: string, step: number): unknown {
-  const targets = FIXTURE.result.config[0]!.targets.map((target, index) => {
-    const phase = Math.max(0, Math.min(4, step - index * 4));
-    return { ...target, status: TARGET_STATUSES[phase], step: {}, time: {} };
-  });
-  const done = targets.every((t) => t.status === "success");
-  return {
-    result: {
-      ...FIXTURE.result,
-      id: historyId,
-      status: done ? "success" : "inprogress",
-      endTime: done ? 1772978900000 : null,
-      config: [{ ...FIXTURE.result.config[0], targets }],
-    },
-  };
-}
 
 const H = { shared: "906001", unfurl: "906002", mention: "906003", reply: "906004", usedUp: "906005" } as const;
 const UNFURL_URL = `https://console.ncloud.com/sourcedeploy/project/${PROJECT}/history/${H.unfurl}`;

@@ -31,6 +31,17 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 /** Median wall time of `fn` in ms over `runs` runs, after `warmup` unmeasured runs. */
+/** Requests for one history that arrived within `windowMs` of each other belong to one tick. */
+export function callsPerTick(times: number[], windowMs = 100): number {
+  let ticks = 0;
+  let last = -Infinity;
+  for (const t of [...times].sort((a, b) => a - b)) {
+    if (t - last > windowMs) ticks += 1;
+    last = t;
+  }
+  return ticks === 0 ? 0 : times.length / ticks;
+}
+
 export function timeMedian(fn: () => unknown, runs: number, warmup = Math.ceil(runs / 5)): number {
   for (let i = 0; i < warmup; i++) fn();
   const samples: number[] = [];

@@ -19,7 +19,19 @@ import type { RecordedCall } from "../test/fakes/slack-fake.js";
 import { readFixture } from "../test/support/fixtures.js";
 import { type RedisServer, startRedisServer } from "../test/support/redis-server.js";
 import { isHistoryAnswer } from "./http.js";
-import { type Fakes, type Figure, machine, median, printTable, ratio, type Server, sleep, startFakes, startRealApp } from "./lib.js";
+import {
+  callsPerTick,
+  type Fakes,
+  type Figure,
+  machine,
+  median,
+  printTable,
+  ratio,
+  type Server,
+  sleep,
+  startFakes,
+  startRealApp,
+} from "./lib.js";
 import { type LoadResult, runLoad } from "./load.js";
 
 const PROJECT = "41027";
@@ -95,17 +107,6 @@ async function throughput(fakes: Fakes, count: number): Promise<{ perSecond: num
   } finally {
     await stop();
   }
-}
-
-/** Requests for one history that arrived within `windowMs` of each other belong to one tick. */
-function callsPerTick(times: number[], windowMs = 100): number {
-  let ticks = 0;
-  let last = -Infinity;
-  for (const t of [...times].sort((a, b) => a - b)) {
-    if (t - last > windowMs) ticks += 1;
-    last = t;
-  }
-  return ticks === 0 ? 0 : times.length / ticks;
 }
 
 /** The most calls in any 60 s window (sliding). */

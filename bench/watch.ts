@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { blockActionBody, type Stack, startStack } from "../test/e2e/harness.js";
 import { readFixture } from "../test/support/fixtures.js";
-import { type Figure, machine, printTable } from "./lib.js";
+import { callsPerTick, type Figure, machine, printTable } from "./lib.js";
 
 const HISTORIES = 100;
 const WATCHES = 500;
@@ -90,17 +90,6 @@ async function health(stack: Stack) {
     eventLoopDelayP99Ms: number;
     live: { watches: number; loops: number };
   };
-}
-
-/** Requests for one history that arrived within `windowMs` of each other belong to one tick. */
-function callsPerTick(times: number[], windowMs = 100): number {
-  let ticks = 0;
-  let last = -Infinity;
-  for (const t of [...times].sort((a, b) => a - b)) {
-    if (t - last > windowMs) ticks += 1;
-    last = t;
-  }
-  return ticks === 0 ? 0 : times.length / ticks;
 }
 
 export async function watchFigures(seconds = 30): Promise<Figure[]> {

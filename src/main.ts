@@ -12,6 +12,7 @@ import { slackMode, slackSetupChecklist } from "./slack/setup-check.js";
 import { createSourceDeploy, type SourceDeploySource } from "./sourcedeploy/index.js";
 import { connectStateStore, StateError, type StateStore, startPruning } from "./state/index.js";
 import { DAY_MS } from "./state/prune.js";
+import { redactRedisUrl } from "./state/redis.js";
 
 const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -107,7 +108,7 @@ async function stateOrExit(config: Config, logger: Logger): Promise<ClosableStat
     store = await connectStateStore(config.stateUrl, logger, { leaseMs: config.stateLeaseMs });
   } catch (error) {
     logger.flush();
-    exit(error instanceof StateError ? error.message : `STATE_URL (${config.stateUrl}): ${String(error)}`);
+    exit(error instanceof StateError ? error.message : `STATE_URL (${redactRedisUrl(config.stateUrl)}): ${String(error)}`);
   }
   // A watch ends long before this; older rows are leftovers of a crash at the wrong moment.
   const stopPruning = startPruning(store, logger, { watchRetentionMs: config.watch.maxAgeMs + DAY_MS });

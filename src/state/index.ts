@@ -21,7 +21,7 @@ export * from "./types.js";
 /** Opens the local store STATE_URL names; throws a StateError (one line naming STATE_URL and the reason). */
 export function openStateStore(url: string, logger: Logger): StateStore {
   const location = parseStateUrl(url);
-  if ("problem" in location) throw new StateError(`STATE_URL (${url}): ${location.problem}`);
+  if ("problem" in location) throw new StateError(`STATE_URL (${redactRedisUrl(url)}): ${location.problem}`);
   if (location.kind === "redis") throw new StateError(`STATE_URL (${redactRedisUrl(url)}): a Redis store is opened with connectStateStore`);
   if (location.kind === "memory") return new MemoryStateStore();
   return SqliteStateStore.open({ path: location.path, url, logger });

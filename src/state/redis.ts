@@ -198,11 +198,12 @@ export function createRedisClient(url: string): ScriptedRedis {
   return client as ScriptedRedis;
 }
 
-/** The URL without its password, for messages. */
+/** The URL without its password, for messages (any STATE_URL; one without a password is left as written). */
 export function redactRedisUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
+    if (!parsed.password) return url;
+    parsed.password = "***";
     return parsed.toString().replace(/\/$/, "");
   } catch {
     return url.replace(/\/\/[^@/]*@/, "//***@");

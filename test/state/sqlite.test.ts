@@ -59,6 +59,10 @@ describe("STATE_URL", () => {
     expect(sqlite.kind).toBe("sqlite");
     await sqlite.close();
     expect(() => openStateStore("postgres://x", silentLogger)).toThrow(/^STATE_URL \(postgres:\/\/x\): must be/);
+    // A URL it cannot use may still carry a password: the message never shows it.
+    expect(() => openStateStore("postgres://app:hunter2@db:5432/x", silentLogger)).toThrow(
+      /^STATE_URL \(postgres:\/\/app:\*\*\*@db:5432\/x\): must be/,
+    );
   });
 });
 

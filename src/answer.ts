@@ -119,7 +119,7 @@ async function answer(command: Command, context: AnswerContext): Promise<Answer>
       const { project } = resolved;
       if (command.kind === "history") return detail(await api.getHistory(project.id, command.historyId));
       const recent = await api.listHistories(project.id, { pageSize: RECENT_HISTORY_COUNT });
-      const newest = newestOf(recent);
+      const newest = newestFirst(recent)[0];
       if (command.kind === "list" || !newest)
         return { message: renderHistoryList(withName(project, recent), command.kind === "list" ? recent : [], render) };
       return detail(await api.getHistory(project.id, newest.id));
@@ -215,9 +215,12 @@ async function diff(command: DiffCommand, context: AnswerContext): Promise<Answe
   if (resolved.kind === "reply") return { message: resolved.message };
   const { api } = context;
   const projectId = resolved.project.id;
-  const now = await api.getHistory(projectId, command.historyId);
-  if (command.against !== undefined) {
-    const then = await api.getHistory(projectId, command.against);
+  const [now, against] = await Promise.all([
+    api.getHistory(projectId, command.historyId),
+    command.against === undefined ? undefined : api.getHistory(projectId, command.against),
+  ]);
+  if (against !== undefined) {
+    const then = against;
     const view = { projectId, now, then, lastSuccess: false, diff: diffHistories(now, then) };
     return { message: renderDiff(view, context.render) };
   }
@@ -338,13 +341,4 @@ async function resolveProject(ref: ProjectRef, context: AnswerContext): Promise<
 function withName(project: Project, recent: readonly HistorySummary[]): Project {
   if (project.name !== "") return project;
   return { id: project.id, name: recent.find((h) => h.project.name !== "")?.project.name ?? "" };
-}
-
-function newestOf(list: readonly HistorySummary[]): HistorySummary | undefined {
-  const time = (h: HistorySummary) => h.startTime?.getTime() ?? 0;
-  return [...list].sort((a, b) => time(b) - time(a) || compareIds(b.id, a.id))[0];
-}
-
-function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }

@@ -3,12 +3,15 @@ import type { StatusGroup } from "../command.js";
 import type { HistorySummary, KnownHistoryStatus } from "../sourcedeploy/model.js";
 import { inWindow, type Window } from "./range.js";
 
-/** What each status word means, in SourceDeploy's statuses (the same groups as render/status.ts ranks). */
+/**
+ * What each status word means, in SourceDeploy's statuses. Every known status is in exactly one
+ * group (test/ask/filter.test.ts checks it): an approval rejected counts as canceled.
+ */
 export const STATUS_GROUP_MEMBERS: Record<StatusGroup, readonly KnownHistoryStatus[]> = {
   failed: ["fail", "error", "canary_waiting_timeout"],
   running: ["inprogress", "canceling", "canary_analyzing", "canary_rejecting"],
   succeeded: ["success"],
-  canceled: ["canceled", "canary_reject"],
+  canceled: ["canceled", "canary_reject", "reject"],
   waiting: ["pending", "waiting", "canary_pending"],
 };
 

@@ -57,7 +57,7 @@ export function renderWriteNote(answer: WriteAnswer, options: RenderOptions): Me
         c,
       );
     case "not_now":
-      return notice(c.act.notNow(historyStatus(answer.status ?? "").label[options.locale], verb), options, c);
+      return notice(c.act.notNow(mrkdwn(historyStatus(answer.status ?? "").label[options.locale], 60), verb), options, c);
     case "already":
       return notice(
         answer.holder === undefined

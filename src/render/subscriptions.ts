@@ -119,7 +119,7 @@ export function renderSkipped(project: { id: string; name: string }, count: numb
   const c = messages(options.locale);
   const name = mrkdwn(isBlank(project.name) ? project.id : project.name, NAME_MAX);
   const ref = /^[\p{L}\p{Nd}_.-]{1,100}$/u.test(project.name) ? project.name : project.id;
-  return notice(c.subscriptions.skipped(count, atLeast, name, `/deploy-history ${ref}`), options, c);
+  return notice(c.subscriptions.skipped(count, atLeast, name, `/deploy-history ${mrkdwn(ref, 100)}`), options, c);
 }
 
 function recentLine(entry: HistorySummary, options: RenderOptions, c: Catalogue): string {

@@ -174,8 +174,9 @@ export function leftOutLine(plan: TargetPlan, c: Catalogue): string {
 }
 
 const MAX_STATUS_GROUPS = 8;
+/** Known statuses by urgency, "did not finish" (a final history's leftover) with the failures. */
 const KNOWN_ORDER = new Map<string, number>(
-  [...TARGET_STATUSES].sort((a, b) => targetStatus(a).rank - targetStatus(b).rank).map((s, i) => [s, i]),
+  [...TARGET_STATUSES, "stopped"].sort((a, b) => targetStatus(a).rank - targetStatus(b).rank).map((s, i) => [s, i]),
 );
 
 /** "✅ 1 succeeded · 🔄 1 deploying · …", known statuses by urgency, at most a few unknown ones. */

@@ -317,6 +317,21 @@ describe("a finished deployment", () => {
     expect(all).toMatch(/⚪ \*web-0[34]\*[^\n]* · not deployed/);
     expect(all).not.toContain("agent connected");
   });
+
+  it("counts what did not finish first, with the failures", () => {
+    const summary = texts(renderHistory(leftRunning("canceled"), options())).find((t) => t.startsWith("*Targets"));
+    expect(summary).toMatch(/^\*Targets \(4\)\*\n⚠️ 1 did not finish · /);
+  });
+});
+
+describe("escaping in the newer messages", () => {
+  it("escapes an unknown status from the API in a write note, and an odd project id in the skipped line", () => {
+    const note = renderWriteNote({ outcome: "not_now", action: "approve", status: "<!channel>" }, options());
+    expect(texts(note!).join("\n")).toContain("&lt;!channel&gt;");
+    expect(texts(note!).join("\n")).not.toContain("<!channel>");
+    const skipped = renderSkipped({ id: "<!here>", name: "a b" }, 3, false, options());
+    expect(texts(skipped).join("\n")).not.toContain("<!here>");
+  });
 });
 
 describe("emoji", () => {

@@ -82,10 +82,12 @@ function onShutdown(running: RunningSlackApp, source: SourceDeploySource, state:
     const deadline = performance.now() + SHUTDOWN_GRACE_MS;
     const force = setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS * 2);
     force.unref();
-    void running
-      .stop(SHUTDOWN_GRACE_MS)
-      .then(() => source.close(Math.max(0, deadline - performance.now())))
-      .then(() => state.close())
+    // Each step runs even when the one before failed: the state store must flush and let go of its leases.
+    const step = (what: string, run: () => Promise<unknown>) => () =>
+      run().catch((error: unknown) => logger.error({ err: error, step: what }, "shutdown: a step failed"));
+    void step("slack", () => running.stop(SHUTDOWN_GRACE_MS))()
+      .then(step("sourcedeploy", () => source.close(Math.max(0, deadline - performance.now()))))
+      .then(step("state", () => state.close()))
       .finally(() => {
         logger.info("stopped");
         logger.flush();

@@ -104,7 +104,10 @@ export class RedisLeases implements Leases {
     this.client = client as LeaseClient;
     this.timer = setInterval(
       () => {
-        this.renewing = this.renewing.then(() => this.renewAll());
+        // A failed round (or a throwing onLost listener) must not stop every later renewal.
+        this.renewing = this.renewing
+          .then(() => this.renewAll())
+          .catch((error: unknown) => this.options.logger.warn({ err: error }, "lease: renewal failed"));
       },
       Math.max(1, Math.floor(this.periodMs / 3)),
     );

@@ -44,6 +44,8 @@ import { auditLimit, parseSubscription, parseWatch } from "./validate.js";
 export const DEFAULT_REDIS_PREFIX = "deploy-history:";
 /** Trouble with Redis is logged at most this often. */
 const TROUBLE_LOG_MS = 60_000;
+/** A command Redis has not answered by then fails (counted as trouble), so a stalled Redis never holds a lookup. */
+const COMMAND_TIMEOUT_MS = 2_000;
 /** How long start-up waits for Redis before giving up. */
 const CONNECT_TIMEOUT_MS = 5_000;
 /** Leftover watches expire with their keys after this long without a change (the prune removes them sooner). */
@@ -191,6 +193,7 @@ export function createRedisClient(url: string): ScriptedRedis {
     // hang on a live-update bookkeeping call. Reconnecting goes on in the background.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
+    commandTimeout: COMMAND_TIMEOUT_MS,
     connectTimeout: CONNECT_TIMEOUT_MS,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });

@@ -45,6 +45,21 @@ describe.skipIf(!hasRedisServer())("Redis trouble", () => {
     expect((error as Error).message).toMatch(/^STATE_URL \(redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\): cannot reach Redis \(ECONNREFUSED\)$/);
   });
 
+  it("a Redis that stops answering (connected but frozen) holds no lookup for longer than the command timeout", async () => {
+    const { logger } = recordingLogger();
+    const store = await RedisStateStore.open({ url: server.url, logger, prefix: "frozen:" });
+    try {
+      server.pause();
+      // Each call is cut off by the 2 s command timeout; without it they would wait forever (and the test time out).
+      expect(await store.watches().count()).toBe(0);
+      expect(await store.claimOnce("event:frozen", 60_000)).toBe(true);
+      expect((await store.health()).writeFailures).toBeGreaterThanOrEqual(2);
+    } finally {
+      server.resume();
+      await store.close();
+    }
+  }, 20_000);
+
   it("while Redis is down: reads are empty, claims are decided here, the audit rejects; all resumes when it is back", async () => {
     const { logger, lines } = recordingLogger();
     const store = await RedisStateStore.open({ url: server.url, logger, prefix: "outage:" });

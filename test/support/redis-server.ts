@@ -18,6 +18,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port (after `stop`): an outage that ends. */
   start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open, nothing is answered. */
+  pause(): void;
+  /** Lets a paused process go on (SIGCONT). */
+  resume(): void;
   /** Stops it and removes its folder. */
   close(): Promise<void>;
 }
@@ -77,6 +81,7 @@ export async function startRedisServer({ persistent = false }: RedisServerOption
     child = undefined;
     if (!running || running.exitCode !== null) return;
     const exited = once(running, "exit");
+    running.kill("SIGCONT");
     running.kill("SIGKILL");
     await exited;
   };
@@ -86,6 +91,8 @@ export async function startRedisServer({ persistent = false }: RedisServerOption
     url: `redis://127.0.0.1:${port}`,
     stop,
     start,
+    pause: () => child?.kill("SIGSTOP"),
+    resume: () => child?.kill("SIGCONT"),
     async close() {
       await stop();
       rmSync(dir, { recursive: true, force: true });

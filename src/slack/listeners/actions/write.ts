@@ -10,6 +10,7 @@
  * - anything else (a refusal, "already done by …", "no longer possible", an error) goes to the
  *   clicker alone.
  */
+import type { Asker } from "../../../access/policy.js";
 import { auditWrite, type WriteAuditDetail, type WriteResult } from "../../../act.js";
 import {
   renderAccessDenied,
@@ -60,15 +61,22 @@ export function writeButton(ctx: ListenerContext): ButtonHandler {
     };
     if (action === undefined || ref === undefined) return refuse("unreadable");
     if (!ctx.act) return void (await ephemeral(ctx, respond, renderWritesUnavailable(ctx.render())));
-    if (!(await ctx.access(asker))) return refuse("workspace", ref.projectId, ref.historyId);
-    const result = await ctx.act.writes.perform({ asker: await ctx.act.withGroups(asker), ...ref, action });
-    await redraw(ctx, args, result);
+    const access = await ctx.access(asker);
+    if (!access) return refuse("workspace", ref.projectId, ref.historyId);
+    // access.asker carries the user's groups already (looked up once, in ctx.access).
+    const result = await ctx.act.writes.perform({ asker: access.asker, ...ref, action });
+    try {
+      await redraw(ctx, args, result, asker);
+    } catch (error) {
+      // The write is done (or refused) whatever happens to the redraw: the thread and the clicker must still hear of it.
+      ctx.logger.warn({ err: error, asker, action }, "write: redrawing the message failed");
+    }
     await tell(ctx, args, result, asker.userId, client);
   };
 }
 
 /** The message as SourceDeploy has it now, in place of the one clicked. */
-async function redraw(ctx: ListenerContext, { body, respond }: ButtonArgs, result: WriteResult): Promise<void> {
+async function redraw(ctx: ListenerContext, { body, respond }: ButtonArgs, result: WriteResult, asker: Asker): Promise<void> {
   const history = result.history;
   const isEphemeral = body.container?.is_ephemeral === true;
   const isBotMessage = isEphemeral || body.message?.bot_id !== undefined;
@@ -76,7 +84,6 @@ async function redraw(ctx: ListenerContext, { body, respond }: ButtonArgs, resul
   const hints: LiveHints = { surface: "detail", shareButton: isEphemeral };
   const location = refreshedLocation(body, isEphemeral);
   if (!location) return;
-  const asker = { teamId: body.user.team_id ?? body.team?.id, channelId: body.channel?.id, userId: body.user.id };
   const message = await ctx.live.draft(history, location, hints, asker);
   const sent = await sendSafely(ctx.logger, "respond", () => respond({ replace_original: true, ...message }));
   if (sent) await ctx.live.follow(history, location, hints, asker);

@@ -47,12 +47,23 @@ export async function answerDeploy(ctx: ListenerContext, args: SlashCommandArgs,
     return void (await reply(renderNoScenarios(plan.project, ctx.render())));
   const metadata: DeployMetadata = { projectId: plan.project.id, channelId: args.command.channel_id };
   const view = renderDeployModal(plan.project, plan.choices, plan.preselect, JSON.stringify(metadata), ctx.render());
-  await sendSafely(ctx.logger, "views.open", () => client.views.open({ trigger_id: args.command.trigger_id, view }), { asker });
+  const opened = await sendSafely(ctx.logger, "views.open", () => client.views.open({ trigger_id: args.command.trigger_id, view }), {
+    asker,
+  });
+  // Slack refuses a trigger older than 3 s (a slow SourceDeploy): say so instead of nothing.
+  if (!opened) await reply(renderError(undefined, ctx.render()));
 }
 
 export async function answerAudit(ctx: ListenerContext, args: SlashCommandArgs, command: Audit, access: ProjectAccess): Promise<void> {
   const state = ctx.act?.state;
-  const lines = state ? await recentActions(state, (project) => access.decide(project) === "allow", command.project) : [];
+  let lines: Awaited<ReturnType<typeof recentActions>> = [];
+  try {
+    if (state) lines = await recentActions(state, (project) => access.decide(project) === "allow", command.project);
+  } catch (error) {
+    ctx.logger.warn({ err: error, asker: access.asker }, "audit: the audit trail could not be read");
+    await sendSafely(ctx.logger, "respond", () => args.respond({ response_type: "ephemeral", ...renderError(error, ctx.render()) }));
+    return;
+  }
   const shown = command.project === undefined ? undefined : command.project.by === "id" ? command.project.id : command.project.name;
   const message = renderAuditList(lines, shown, ctx.render());
   await sendSafely(ctx.logger, "respond", () => args.respond({ response_type: "ephemeral", ...message }), { asker: access.asker });

@@ -132,7 +132,13 @@ export function createSubscriptions({ config, api, state, logger, ctx }: Subscri
         unfurl_links: false,
       });
       log.info({ ...where, late, status: history.status }, "subscriptions: posted");
-      if (posted.ts) await ctx.live.follow(history, { kind: "message", channel: subscription.channelId, ts: posted.ts }, hints, asker);
+      if (posted.ts) {
+        const ts = posted.ts;
+        // Posted is posted: a failure to follow it live is logged as that, not as a failed post.
+        await ctx.live
+          .follow(history, { kind: "message", channel: subscription.channelId, ts }, hints, asker)
+          .catch((error: unknown) => log.warn({ ...where, err: error }, "subscriptions: posted, but following it live failed"));
+      }
       return "posted";
     } catch (error) {
       const code = slackErrorCode(error);

@@ -6,7 +6,7 @@
 import type * as Slack from "@slack/types";
 import type { HistoryAction, NamedRef } from "../sourcedeploy/model.js";
 import { type Block, context, header, LIMITS, type Message, plainText, section } from "./blocks.js";
-import { clampMrkdwn, isBlank, mrkdwn, plain } from "./escape.js";
+import { clampMrkdwn, isBlank, mrkdwn, plain, userMention } from "./escape.js";
 import { withDemo } from "./history.js";
 import { type Catalogue, messages } from "./i18n.js";
 import { renderError } from "./messages.js";
@@ -25,13 +25,6 @@ export interface WriteAnswer {
   error?: unknown;
 }
 
-const SLACK_USER = /^[UW][A-Z0-9]{2,30}$/;
-
-/** `<@U0ALICE>` for a well-formed user id; anything else is not written as a mention. */
-export function mention(userId: string): string {
-  return SLACK_USER.test(userId) ? `<@${userId}>` : mrkdwn(userId, 40);
-}
-
 function notice(text: string, options: RenderOptions, c: Catalogue): Message {
   return { text: clampMrkdwn(text, LIMITS.messageText), blocks: withDemo([section(text)], options, c) };
 }
@@ -40,7 +33,7 @@ function notice(text: string, options: RenderOptions, c: Catalogue): Message {
 export function writeThreadText(answer: WriteAnswer, userId: string, options: RenderOptions): string | undefined {
   const c = messages(options.locale);
   if (answer.outcome !== "done" && answer.outcome !== "refused" && answer.outcome !== "unknown_outcome") return undefined;
-  return c.act.thread[answer.outcome](c.act.verb[answer.action], mention(userId));
+  return c.act.thread[answer.outcome](c.act.verb[answer.action], userMention(userId));
 }
 
 /** The note only the clicker sees; undefined when the thread reply says it all. */
@@ -62,7 +55,7 @@ export function renderWriteNote(answer: WriteAnswer, options: RenderOptions): Me
       return notice(
         answer.holder === undefined
           ? c.act.alreadyUnknown
-          : c.act.already(mention(answer.holder.userId), dateToken(new Date(answer.holder.at), options.timeZone)),
+          : c.act.already(userMention(answer.holder.userId), dateToken(new Date(answer.holder.at), options.timeZone)),
         options,
         c,
       );
@@ -178,7 +171,7 @@ export function renderDeployPickAgain(options: RenderOptions): Message {
 
 /** The context line added to the channel message of a deployment started from Slack. */
 export function startedByBlock(userId: string, options: RenderOptions): Block {
-  return context([messages(options.locale).deploy.startedBy(mention(userId))]);
+  return context([messages(options.locale).deploy.startedBy(userMention(userId))]);
 }
 
 // ---- the audit list -----------------------------------------------------------------------------
@@ -202,7 +195,7 @@ export function renderAuditList(lines: readonly AuditLine[], project: string | u
     const subject = `${mrkdwn(name, 60)} #${mrkdwn(line.historyId, 20)}`;
     return c.audit.line(
       dateToken(new Date(line.at), options.timeZone),
-      mention(line.actor),
+      userMention(line.actor),
       c.act.verb[line.verb],
       subject,
       c.audit.outcome[line.outcome],

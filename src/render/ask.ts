@@ -196,7 +196,7 @@ function names(list: readonly string[]): string {
 export function renderDiff(view: DiffView, options: RenderOptions): Message {
   const c = messages(options.locale);
   const { diff } = view;
-  const field = (f: HistoryDiff["same"][number]) => c.field[f === "file" ? "file" : f];
+  const field = (f: HistoryDiff["same"][number]) => c.field[f];
   const id = mrkdwn(view.now.id, 40);
   const against = mrkdwn(view.then.id, 40);
   // A known strategy reads as the console writes it ("Blue/Green", "블루/그린"), like the detail message.

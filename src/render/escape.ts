@@ -126,3 +126,10 @@ export function clampMrkdwn(text: string, max: number): string {
   const at = Math.max(openEntity, openToken);
   return at >= 0 ? cut.slice(0, at) + ELLIPSIS : cut;
 }
+
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,30}$/;
+
+/** Slack's mention token for a user id (`<@U…>`: the channel sees who did it); anything else is escaped text. */
+export function userMention(userId: string): string {
+  return SLACK_USER_ID.test(userId) ? `<@${userId}>` : mrkdwn(userId, 40);
+}

@@ -61,7 +61,7 @@ export {
 } from "./ask.js";
 export type { Block, Button, Message, ModalView } from "./blocks.js";
 export { LIMITS } from "./blocks.js";
-export { escapeMrkdwn, mrkdwn, plain } from "./escape.js";
+export { escapeMrkdwn, mrkdwn, plain, userMention } from "./escape.js";
 export { actionsFor, renderHistory, renderUnfurl } from "./history.js";
 export { type Catalogue, messages } from "./i18n.js";
 export { newestFirst, renderHistoryList } from "./list.js";

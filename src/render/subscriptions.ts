@@ -7,7 +7,7 @@ import type { HistorySummary } from "../sourcedeploy/model.js";
 import type { Subscription } from "../state/types.js";
 import { ACTION_UNSUBSCRIBE_PREFIX, encodeProjectRef } from "./actions.js";
 import { type Block, button, context, divider, header, LIMITS, type Message, section, totalTextLength } from "./blocks.js";
-import { clampMrkdwn, isBlank, mrkdwn } from "./escape.js";
+import { clampMrkdwn, isBlank, mrkdwn, userMention } from "./escape.js";
 import { withDemo } from "./history.js";
 import { type Catalogue, messages } from "./i18n.js";
 import type { RenderOptions } from "./options.js";
@@ -45,11 +45,6 @@ function whatOf(subscription: Pick<Subscription, "projectName" | "projectId" | "
   );
 }
 
-/** Slack's own mention token: the channel sees who set it up. */
-function userToken(userId: string): string {
-  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `<@${userId}>` : mrkdwn(userId, 40);
-}
-
 function channelToken(channelId: string): string {
   return /^[CGD][A-Z0-9]{2,}$/.test(channelId) ? `<#${channelId}>` : mrkdwn(channelId, 40);
 }
@@ -57,7 +52,7 @@ function channelToken(channelId: string): string {
 export function renderSubscribed(subscription: Subscription, options: RenderOptions): Message {
   const c = messages(options.locale);
   return notice(
-    c.subscriptions.subscribed(whatOf(subscription, c), subscription.failuresOnly, userToken(subscription.createdBy)),
+    c.subscriptions.subscribed(whatOf(subscription, c), subscription.failuresOnly, userMention(subscription.createdBy)),
     options,
     c,
   );
@@ -65,7 +60,7 @@ export function renderSubscribed(subscription: Subscription, options: RenderOpti
 
 export function renderUnsubscribed(subscription: Subscription, userId: string, options: RenderOptions): Message {
   const c = messages(options.locale);
-  return notice(c.subscriptions.unsubscribed(whatOf(subscription, c), userToken(userId)), options, c);
+  return notice(c.subscriptions.unsubscribed(whatOf(subscription, c), userMention(userId)), options, c);
 }
 
 export function renderNotSubscribed(project: string, options: RenderOptions): Message {
@@ -101,7 +96,7 @@ export function renderSubscriptionList(subscriptions: readonly Subscription[], o
   for (const [index, subscription] of subscriptions.slice(0, MAX_LISTED_SUBSCRIPTIONS).entries()) {
     const value = encodeProjectRef(subscription.projectId);
     const remove = value === undefined ? undefined : button(s.unsubscribeButton, `${ACTION_UNSUBSCRIBE_PREFIX}${index}`, { value });
-    const lines = [`*${nameOf(subscription)}* · ${filterText(subscription, c)} · ${s.by(userToken(subscription.createdBy))}`];
+    const lines = [`*${nameOf(subscription)}* · ${filterText(subscription, c)} · ${s.by(userMention(subscription.createdBy))}`];
     if (subscription.paused) lines.push(s.paused);
     blocks.push(section(lines.join("\n"), remove));
   }
@@ -147,7 +142,7 @@ export function renderAppHome(entries: readonly HomeEntry[], options: RenderOpti
     if (!first) continue;
     const where = entry.subscriptions
       .slice(0, 10)
-      .map((sub) => `• ${s.homeIn(channelToken(sub.channelId))} · ${filterText(sub, c)} · ${s.by(userToken(sub.createdBy))}`);
+      .map((sub) => `• ${s.homeIn(channelToken(sub.channelId))} · ${filterText(sub, c)} · ${s.by(userMention(sub.createdBy))}`);
     const recent = entry.recent.slice(0, HOME_RECENT).map((h) => recentLine(h, options, c));
     const more = [
       divider(),

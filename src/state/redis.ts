@@ -384,11 +384,6 @@ export class RedisStateStore implements StateStore {
   private key(name: string): string {
     return `${this.prefix}${name}`;
   }
-
-  /** For tests: the options it was opened with. */
-  get url(): string {
-    return this.options.url;
-  }
 }
 
 /** Watches in Redis, read on every lookup: another instance may change them at any time. */

@@ -21,6 +21,7 @@ import {
   renderDeployPickAgain,
   renderWriteNote,
   startedByBlock,
+  userMention,
 } from "../../../render/index.js";
 import type { ListenerContext } from "../../context.js";
 import type { LiveHints } from "../../live.js";
@@ -106,6 +107,6 @@ async function postStarted(
   } catch (error) {
     ctx.logger.warn({ channel, projectId, historyId, err: error }, "deploy: the new deployment could not be posted in the channel");
     const c = messages(ctx.render().locale);
-    await tell({ text: c.deploy.startedBy(`<@${userId}>`), blocks: [startedByBlock(userId, ctx.render())] });
+    await tell({ text: c.deploy.startedBy(userMention(userId)), blocks: [startedByBlock(userId, ctx.render())] });
   }
 }

@@ -304,8 +304,11 @@ export class SourceDeployClient implements SourceDeployApi, SourceDeployWriteApi
   ): Promise<Outcome<{ status: number; body: unknown }>> {
     const remaining = deadline - performance.now();
     if (remaining <= 0) return { ok: false, failure: timedOut(spec.resource, this.timeoutMs, false) };
+    // A write has one attempt, so it may use the whole deadline: cut at half it would be reported
+    // as an unknown outcome while SourceDeploy was still working on it.
+    const attemptMs = spec.method === "POST" ? remaining : Math.min(this.attemptTimeoutMs, remaining);
     const timer = new AbortController();
-    const timeout = setTimeout(() => timer.abort(), Math.min(this.attemptTimeoutMs, remaining));
+    const timeout = setTimeout(() => timer.abort(), attemptMs);
     const signal = callerSignal ? AbortSignal.any([timer.signal, callerSignal]) : timer.signal;
     try {
       const response = await this.pool.request({
@@ -313,6 +316,8 @@ export class SourceDeployClient implements SourceDeployApi, SourceDeployWriteApi
         path: spec.pathAndQuery,
         headers: this.headers(spec.method, spec.pathAndQuery),
         signal,
+        headersTimeout: attemptMs,
+        bodyTimeout: attemptMs,
       });
       return await this.readResponse(response, spec.resource);
     } catch (error) {

@@ -91,6 +91,13 @@ describe("history actions", () => {
     expect(posts(fake)).toHaveLength(1);
   });
 
+  it("gives a write the whole deadline, not the half a retried read gets per attempt", async () => {
+    const { fake, client } = await setup({ timeoutMs: 2_000 });
+    fake.queueFault({ kind: "delay", ms: 1_400 });
+    await client.act("approve", ...PENDING);
+    expect(fake.writes).toHaveLength(1);
+  });
+
   it("says the outcome is unknown when the connection drops after sending", async () => {
     const { fake, client } = await setup();
     fake.queueFault({ kind: "reset" });

@@ -304,6 +304,18 @@ describe("starting a deployment and the audit list", () => {
     await stack.app.waitForLog((l) => l.event === "write" && l.verb === "deploy" && l.outcome === "done");
   });
 
+  it("posts nothing in a channel shared with another organisation; the submitter alone hears the deployment started", async () => {
+    stack.slack.reset();
+    stack.slack.respondWith("conversations.info", (call) => ({
+      channel: { id: call.body.channel, is_member: true, is_ext_shared: call.body.channel === "C0PARTNER" },
+    }));
+    const metadata = JSON.stringify({ projectId: "41027", channelId: "C0PARTNER" });
+    await stack.app.handled(() => stack.app.postSigned(deploySubmissionBody({ viewId: "V0DEPLOYEXT", metadata, choice: "5183:7712" })));
+    const [note] = await stack.slack.waitFor((c) => c.method === "chat.postEphemeral" && c.body.channel === "C0PARTNER");
+    expect(JSON.stringify(note!.body)).toContain("Started from Slack by <@U0ALICE>");
+    expect(stack.slack.calls("chat.postMessage").filter((c) => c.body.channel === "C0PARTNER")).toEqual([]);
+  });
+
   it("refuses a forged submission: another project in the metadata, or a scenario of another stage", async () => {
     stack.slack.reset();
     const before = stack.sourceDeploy.writes.length;

@@ -51,12 +51,15 @@ export function deploySubmission(ctx: ListenerContext): (args: ViewArgs) => Prom
     if (!confirmed) return void (await ack({ response_action: "errors", errors: { [DEPLOY_CONFIRM_BLOCK]: c.deploy.confirmLabel } }));
     const userId = body.user.id;
     const asker = { teamId: body.user.team_id ?? body.team?.id, userId, ...(metadata ? { channelId: metadata.channelId } : {}) };
-    const tell = (message: Message) =>
-      metadata
-        ? sendSafely(ctx.logger, "chat.postEphemeral", () =>
-            client.chat.postEphemeral({ channel: metadata.channelId, user: userId, text: message.text, blocks: message.blocks }),
-          )
-        : Promise.resolve(false);
+    // Privately in the channel; where the bot cannot do that (not a member, a DM), in the app's own DM.
+    const tell = async (message: Message) =>
+      (metadata !== undefined &&
+        (await sendSafely(ctx.logger, "chat.postEphemeral", () =>
+          client.chat.postEphemeral({ channel: metadata.channelId, user: userId, text: message.text, blocks: message.blocks }),
+        ))) ||
+      sendSafely(ctx.logger, "chat.postMessage", () =>
+        client.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks }),
+      );
     if (!metadata || !choice) {
       ctx.logger.warn({ event: "write", verb: "deploy", outcome: "unreadable", asker }, "deploy submission with unreadable values refused");
       return void (await ack({ response_action: "errors", errors: { [DEPLOY_SCENARIO_BLOCK]: c.deploy.pickAgain } }));
@@ -67,8 +70,8 @@ export function deploySubmission(ctx: ListenerContext): (args: ViewArgs) => Prom
     const access = await ctx.access(asker);
     if (!ctx.act || !access) return void (await tell(renderAccessDenied(ctx.render())));
     const act = ctx.act;
-    const withGroups = await act.withGroups(asker);
-    const outcome = await startDeployment({ ...act, api: ctx.answer(access).api, logger: ctx.logger }, withGroups, {
+    // access.asker carries the user's groups already (looked up once, in ctx.access).
+    const outcome = await startDeployment({ ...act, api: ctx.answer(access).api, logger: ctx.logger }, access.asker, {
       ...metadata,
       ...choice,
       submissionKey: view.id,
@@ -98,7 +101,13 @@ async function postStarted(
   tell: (message: Message) => Promise<boolean>,
 ): Promise<void> {
   const hints: LiveHints = { surface: "detail", shareButton: false };
+  const c = messages(ctx.render().locale);
+  const toSubmitter = () => tell({ text: c.deploy.startedBy(userMention(userId)), blocks: [startedByBlock(userId, ctx.render())] });
   try {
+    // Deployment data goes into a channel shared with another organisation only when allowed (UNFURL_EXTERNAL_CHANNELS).
+    const { channel: info } = await client.conversations.info({ channel });
+    const externallyShared = info?.is_ext_shared === true || info?.is_pending_ext_shared === true;
+    if (!ctx.mayPostIn({ externallyShared })) return void (await toSubmitter());
     const history = await ctx.answer(access).api.getHistory(projectId, historyId);
     const draft = await ctx.live.draft(history, { kind: "message", channel, ts: "" }, hints, access.asker);
     const blocks = [...draft.blocks, startedByBlock(userId, ctx.render())];
@@ -106,7 +115,6 @@ async function postStarted(
     if (posted.ts) await ctx.live.follow(history, { kind: "message", channel, ts: posted.ts }, hints, access.asker);
   } catch (error) {
     ctx.logger.warn({ channel, projectId, historyId, err: error }, "deploy: the new deployment could not be posted in the channel");
-    const c = messages(ctx.render().locale);
-    await tell({ text: c.deploy.startedBy(userMention(userId)), blocks: [startedByBlock(userId, ctx.render())] });
+    await toSubmitter();
   }
 }

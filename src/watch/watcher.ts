@@ -55,6 +55,12 @@ const ALWAYS_OWNED: LoopOwnership = {
   onLost: () => () => undefined,
 };
 
+/** Each watched history once, however many messages follow it. */
+function distinctHistories(watches: readonly Watch[]): Array<{ projectId: string; historyId: string }> {
+  const byKey = new Map(watches.map((w) => [historyKey(w.projectId, w.historyId), { projectId: w.projectId, historyId: w.historyId }]));
+  return [...byKey.values()];
+}
+
 /** The lease a loop runs under. */
 const leaseOf = (key: string) => `history:${key}`;
 
@@ -128,7 +134,7 @@ export class Watcher<Hints extends object> {
   async resume(): Promise<number> {
     return this.exclusive(async () => {
       const watches = await this.store.all();
-      for (const watch of watches) await this.ensureLoop(watch.projectId, watch.historyId);
+      for (const { projectId, historyId } of distinctHistories(watches)) await this.ensureLoop(projectId, historyId);
       if (watches.length > 0) this.logger.info({ watches: watches.length, loops: this.loops.size }, "watch: resumed the stored watches");
       return watches.length;
     });
@@ -168,7 +174,8 @@ export class Watcher<Hints extends object> {
       await this.exclusive(async () => {
         if (this.closed) return;
         const before = this.loops.size;
-        for (const watch of await this.store.all()) await this.ensureLoop(watch.projectId, watch.historyId);
+        // One lease round trip per history, not per message following it.
+        for (const { projectId, historyId } of distinctHistories(await this.store.all())) await this.ensureLoop(projectId, historyId);
         if (this.loops.size > before)
           this.logger.info(
             { adopted: this.loops.size - before, loops: this.loops.size },

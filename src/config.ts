@@ -5,7 +5,9 @@
  */
 import { z } from "zod";
 import { parseStateUrl } from "./state/location.js";
-import { DEFAULT_STATE_URL } from "./state/types.js";
+
+/** Where state lives when STATE_URL is not set: an embedded SQLite file, nothing to install. */
+export const DEFAULT_STATE_URL = "file:./data/deploy-history.db";
 
 export const LOCALES = ["ko", "en"] as const;
 export type Locale = (typeof LOCALES)[number];

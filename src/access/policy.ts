@@ -26,6 +26,9 @@ import { z } from "zod";
 import { formatPath } from "../validation-path.js";
 import { compileGlob, type NamePattern } from "./glob.js";
 
+/** Which channels an access answer covers: the asker's own, or every channel (a composer preview). */
+export type AccessScope = "asker's channel" | "every channel";
+
 export interface Asker {
   teamId?: string;
   channelId?: string;

@@ -4,7 +4,6 @@
  */
 
 import type { HistorySummary } from "../sourcedeploy/model.js";
-import type { Subscription } from "../state/types.js";
 import { ACTION_UNSUBSCRIBE_PREFIX, encodeProjectRef } from "./actions.js";
 import { type Block, button, context, divider, header, LIMITS, type Message, section, totalTextLength } from "./blocks.js";
 import { clampMrkdwn, isBlank, mrkdwn, userMention } from "./escape.js";
@@ -13,6 +12,17 @@ import { type Catalogue, messages } from "./i18n.js";
 import type { RenderOptions } from "./options.js";
 import { historyStatus } from "./status.js";
 import { dateToken, isValidDate } from "./time.js";
+
+/** What a subscription message draws of a subscription (the state layer's `Subscription` is one). */
+export interface SubscriptionView {
+  channelId: string;
+  projectId: string;
+  projectName: string;
+  stages: readonly string[];
+  failuresOnly: boolean;
+  createdBy: string;
+  paused?: { reason: string; at: number } | undefined;
+}
 
 /** Slack's App Home view. */
 export interface HomeView {
@@ -34,11 +44,11 @@ function notice(text: string, options: RenderOptions, c: Catalogue): Message {
   return { text: clampMrkdwn(text, LIMITS.messageText), blocks: withDemo([section(text)], options, c) };
 }
 
-function nameOf(subscription: Pick<Subscription, "projectName" | "projectId">): string {
+function nameOf(subscription: Pick<SubscriptionView, "projectName" | "projectId">): string {
   return mrkdwn(isBlank(subscription.projectName) ? subscription.projectId : subscription.projectName, NAME_MAX);
 }
 
-function whatOf(subscription: Pick<Subscription, "projectName" | "projectId" | "stages">, c: Catalogue): string {
+function whatOf(subscription: Pick<SubscriptionView, "projectName" | "projectId" | "stages">, c: Catalogue): string {
   return c.subscriptions.what(
     nameOf(subscription),
     subscription.stages.map((s) => mrkdwn(s, 60)),
@@ -49,7 +59,7 @@ function channelToken(channelId: string): string {
   return /^[CGD][A-Z0-9]{2,}$/.test(channelId) ? `<#${channelId}>` : mrkdwn(channelId, 40);
 }
 
-export function renderSubscribed(subscription: Subscription, options: RenderOptions): Message {
+export function renderSubscribed(subscription: SubscriptionView, options: RenderOptions): Message {
   const c = messages(options.locale);
   return notice(
     c.subscriptions.subscribed(whatOf(subscription, c), subscription.failuresOnly, userMention(subscription.createdBy)),
@@ -58,7 +68,7 @@ export function renderSubscribed(subscription: Subscription, options: RenderOpti
   );
 }
 
-export function renderUnsubscribed(subscription: Subscription, userId: string, options: RenderOptions): Message {
+export function renderUnsubscribed(subscription: SubscriptionView, userId: string, options: RenderOptions): Message {
   const c = messages(options.locale);
   return notice(c.subscriptions.unsubscribed(whatOf(subscription, c), userMention(userId)), options, c);
 }
@@ -79,7 +89,7 @@ export function renderSubscriptionRefusal(reason: SubscriptionRefusal, options: 
   return notice(text, options, messages(options.locale));
 }
 
-function filterText(subscription: Subscription, c: Catalogue): string {
+function filterText(subscription: SubscriptionView, c: Catalogue): string {
   const stages =
     subscription.stages.length === 0
       ? c.subscriptions.everyStage
@@ -88,7 +98,7 @@ function filterText(subscription: Subscription, c: Catalogue): string {
 }
 
 /** This channel's subscriptions, each with an Unsubscribe button (its value is the project id). */
-export function renderSubscriptionList(subscriptions: readonly Subscription[], options: RenderOptions): Message {
+export function renderSubscriptionList(subscriptions: readonly SubscriptionView[], options: RenderOptions): Message {
   const c = messages(options.locale);
   const s = c.subscriptions;
   if (subscriptions.length === 0) return notice(`📭 ${s.listEmpty}`, options, c);
@@ -126,7 +136,7 @@ function recentLine(entry: HistorySummary, options: RenderOptions, c: Catalogue)
 
 export interface HomeEntry {
   /** The subscriptions of one project the user may see. */
-  subscriptions: Subscription[];
+  subscriptions: SubscriptionView[];
   /** Its latest deployments, newest first (what the poller saw last); empty when none yet. */
   recent: HistorySummary[];
 }

@@ -3,6 +3,7 @@
 import { mayPostIn, type PostTarget } from "../access/external.js";
 import {
   type AccessPolicy,
+  type AccessScope,
   type Asker,
   decide,
   decideInEveryChannel,
@@ -58,7 +59,7 @@ export interface ActContext {
   withGroups(asker: Asker): Promise<Asker>;
 }
 
-export type AccessScope = "asker's channel" | "every channel";
+export type { AccessScope };
 
 export interface ContextOptions {
   config: Config;

@@ -11,8 +11,9 @@
  * - `not_in_channel`, `channel_not_found` and `is_archived` pause the subscription (one log line).
  */
 import { webApi } from "@slack/bolt";
-import type { Asker } from "../access/policy.js";
-import { findProject } from "../answer.js";
+import type { PostTarget } from "../access/external.js";
+import type { AccessScope, Asker } from "../access/policy.js";
+import { type AnswerContext, findProject, type ProjectAccess } from "../answer.js";
 import type { SubscriptionCommand } from "../command.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
@@ -20,6 +21,7 @@ import {
   type HomeEntry,
   type HomeView,
   type Message,
+  type RenderOptions,
   renderAccessDenied,
   renderAppHome,
   renderError,
@@ -33,12 +35,21 @@ import {
 import { compareHistoryIds, type HistorySummary, type SourceDeployApi } from "../sourcedeploy/model.js";
 import type { StateStore, Subscription } from "../state/types.js";
 import { type DeliveryOutcome, SubscriptionPoller } from "../subscriptions/poller.js";
-import type { ListenerContext } from "./context.js";
-import type { LiveHints } from "./live.js";
+import type { LiveHints, LiveUpdates } from "./live.js";
 import { slackErrorCode } from "./safely.js";
 import { quietWebLogger, slackApiUrl } from "./slack-api.js";
 
 /** Histories per list call; the newest of them are compared with the cursor. */
+
+/** What subscriptions need of the listener context (`ListenerContext` is one; it builds the subscriptions). */
+export interface SubscriptionsHost {
+  access(asker: Asker, scope?: AccessScope): Promise<ProjectAccess | undefined>;
+  answer(access: ProjectAccess, extra?: Partial<RenderOptions>): AnswerContext;
+  render(extra?: Partial<RenderOptions>): RenderOptions;
+  mayPostIn(target: PostTarget): boolean;
+  live: LiveUpdates;
+}
+
 export const SUBSCRIPTION_PAGE_SIZE = 20;
 /** Posts per channel per poll; more new histories than this are counted in one line. */
 export const MAX_POSTS_PER_POLL = 10;
@@ -74,7 +85,7 @@ export interface SubscriptionDeps {
   api: SourceDeployApi;
   state: StateStore;
   logger: Logger;
-  ctx: Pick<ListenerContext, "access" | "answer" | "render" | "mayPostIn" | "live">;
+  ctx: SubscriptionsHost;
 }
 
 const allowed = (decision: string) => decision === "allow";

@@ -148,4 +148,4 @@ export class StateError extends Error {
   override readonly name = "StateError";
 }
 
-export const DEFAULT_STATE_URL = "file:./data/deploy-history.db";
+export { DEFAULT_STATE_URL } from "../config.js";

@@ -16,7 +16,7 @@ import { createLogger } from "../../../src/log.js";
 import { messages } from "../../../src/render/index.js";
 import { createListenerContext, type ListenerContext } from "../../../src/slack/context.js";
 import type { ButtonArgs } from "../../../src/slack/listeners/actions/buttons.js";
-import type { SlashCommandArgs } from "../../../src/slack/listeners/commands/deploy-history.js";
+import type { SlashCommandArgs } from "../../../src/slack/listeners/commands/args.js";
 import type { AppMentionArgs } from "../../../src/slack/listeners/events/app-mention.js";
 import type { LinkSharedArgs } from "../../../src/slack/listeners/events/link-shared.js";
 import type { Respond } from "../../../src/slack/listeners/respond.js";

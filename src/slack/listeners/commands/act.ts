@@ -17,7 +17,7 @@ import {
 } from "../../../render/index.js";
 import type { ListenerContext } from "../../context.js";
 import { sendSafely } from "../../safely.js";
-import type { SlashCommandArgs } from "./deploy-history.js";
+import type { SlashCommandArgs } from "./args.js";
 
 type Deploy = Extract<Command, { kind: "deploy" }>;
 type Audit = Extract<Command, { kind: "audit" }>;

@@ -2,7 +2,6 @@
  * `/deploy-history`: ack at once, answer through response_url (ephemeral, with a Share button).
  * A running deployment's reply follows it through the same response_url while Slack allows.
  */
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { answerCommand } from "../../../answer.js";
 import { isSubscriptionCommand, parseCommand } from "../../../command.js";
 import { renderAccessDenied } from "../../../render/index.js";
@@ -10,12 +9,10 @@ import type { History } from "../../../sourcedeploy/model.js";
 import type { ListenerContext } from "../../context.js";
 import { type LiveHints, responseUrlLocation } from "../../live.js";
 import { sendSafely } from "../../safely.js";
-import type { WithRespond } from "../respond.js";
 import { answerAudit, answerDeploy } from "./act.js";
+import type { SlashCommandArgs } from "./args.js";
 
 export const COMMAND_NAME = "/deploy-history";
-
-export type SlashCommandArgs = WithRespond<AllMiddlewareArgs & SlackCommandMiddlewareArgs>;
 
 export function deployHistoryCommand(ctx: ListenerContext): (args: SlashCommandArgs) => Promise<void> {
   return async (args) => {

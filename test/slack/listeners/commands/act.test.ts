@@ -5,7 +5,7 @@ import { silentLogger } from "../../../../src/log.js";
 import { messages } from "../../../../src/render/index.js";
 import type { ListenerContext } from "../../../../src/slack/context.js";
 import { answerAudit } from "../../../../src/slack/listeners/commands/act.js";
-import type { SlashCommandArgs } from "../../../../src/slack/listeners/commands/deploy-history.js";
+import type { SlashCommandArgs } from "../../../../src/slack/listeners/commands/args.js";
 import { MemoryStateStore } from "../../../../src/state/memory.js";
 
 describe("audit command", () => {

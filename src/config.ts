@@ -65,6 +65,8 @@ export interface Config {
   accessPolicyPath?: string;
   /** Post deployment data (unfurls, mention replies) in channels shared with other organisations (they would see it). */
   unfurlExternalChannels: boolean;
+  /** Serve `GET /metrics` (Prometheus text format) on the app's port. */
+  metricsEnabled: boolean;
   locale: Locale;
   timeZone: string;
   logLevel: LogLevel;
@@ -161,6 +163,10 @@ const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: positiveInt(10_000, 300_000).refine((v) => v >= 1000, "must be at least 1000"),
   HTTP_MAX_CONNECTIONS: positiveInt(128, 100_000),
   ACCESS_POLICY: optionalText,
+  METRICS_ENABLED: z.preprocess(
+    (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? "false" : String(v).trim().toLowerCase()),
+    z.enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" }).transform((v) => ["true", "1", "yes"].includes(v)),
+  ),
   UNFURL_EXTERNAL_CHANNELS: z.preprocess(
     (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? "false" : String(v).trim().toLowerCase()),
     z.enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" }).transform((v) => ["true", "1", "yes"].includes(v)),
@@ -298,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, maxConnections: e.HTTP_MAX_CONNECTIONS },
     accessPolicyPath: e.ACCESS_POLICY,
     unfurlExternalChannels: e.UNFURL_EXTERNAL_CHANNELS,
+    metricsEnabled: e.METRICS_ENABLED,
     locale: e.LOCALE,
     timeZone: e.TIME_ZONE,
     logLevel: e.LOG_LEVEL,

@@ -6,6 +6,7 @@
  * The HTTP server is ours, not Bolt's (http-server.ts: body, time and connection limits); in HTTP mode
  * it hands `POST /slack/events` to Bolt's HTTPReceiver, which checks signatures and dispatches.
  */
+
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { App, HTTPReceiver, webApi } from "@slack/bolt";
@@ -21,6 +22,7 @@ import { createListenerContext } from "./context.js";
 import { createLimitedServer, listen, MAX_BODY_BYTES, stopListening } from "./http-server.js";
 import { dropReplayedInteractions, REPLAY_WINDOW_MS } from "./interaction-replays.js";
 import { registerListeners } from "./listeners/index.js";
+import { type AppMetrics, createMetrics, surfaceOf } from "./metrics.js";
 import { slackErrorCode } from "./safely.js";
 import { type SlackMode, slackMode } from "./setup-check.js";
 import { quietWebLogger, slackApiUrl } from "./slack-api.js";
@@ -38,6 +40,7 @@ export interface RunningSlackApp {
 }
 
 const HEALTH_PATH = "/healthz";
+const METRICS_PATH = "/metrics";
 const EVENTS_PATH = "/slack/events";
 /** The part of the shutdown grace kept for interrupted work to send its "interrupted" answer. */
 const INTERRUPT_RESERVE_MS = 2_000;
@@ -113,15 +116,28 @@ export async function startSlackApp(
     convoStore: false,
     ...(receiver ? { receiver } : { socketMode: true, appToken: config.slack.appToken }),
   });
-  const server = createLimitedServer(config.http, routes(health, receiver?.requestListener), logger);
+  const metrics = config.metricsEnabled
+    ? createMetrics({
+        live: () => ctx.live.stats(),
+        subscriptions: () => ctx.subscriptions.stats(),
+        historyCache: () => source.cacheStats(),
+      })
+    : undefined;
+  const server = createLimitedServer(config.http, routes(health, receiver?.requestListener, metrics && scrapeMetrics(metrics)), logger);
 
   app.use(async ({ body, next }) => {
+    const started = performance.now();
     const work = next();
     inFlight.add(work);
+    let outcome: "ok" | "error" = "ok";
     try {
       await work;
+    } catch (error) {
+      outcome = "error";
+      throw error;
     } finally {
       inFlight.delete(work);
+      metrics?.requestHandled(surfaceOf(body), outcome, (performance.now() - started) / 1000);
       // Every listener awaits all its work, so this line says the request is done: tests wait for it.
       logger.debug({ event: "request.handled", ...requestKind(body) }, "request handled");
     }
@@ -185,13 +201,26 @@ export async function startSlackApp(
   };
 }
 
-/** `/healthz` for anyone; in HTTP mode `POST /slack/events` for Bolt (which verifies Slack's signature); 404 otherwise. */
-function routes(health: RequestListener, slackEvents: RequestListener | undefined): RequestListener {
+/**
+ * `/healthz` for anyone; `/metrics` when METRICS_ENABLED; in HTTP mode `POST /slack/events` for Bolt
+ * (which verifies Slack's signature); 404 otherwise.
+ */
+function routes(health: RequestListener, slackEvents: RequestListener | undefined, metrics: RequestListener | undefined): RequestListener {
   return (req, res) => {
     const path = (req.url ?? "").split("?")[0];
     if (path === HEALTH_PATH && req.method === "GET") health(req, res);
+    else if (metrics && path === METRICS_PATH && req.method === "GET") metrics(req, res);
     else if (slackEvents && path === EVENTS_PATH && req.method === "POST") slackEvents(req, res);
     else res.writeHead(404, { "content-length": "0" }).end();
+  };
+}
+
+function scrapeMetrics(metrics: AppMetrics): RequestListener {
+  return (_req, res) => {
+    metrics.scrape().then(
+      (text) => res.writeHead(200, { "content-type": metrics.contentType }).end(text),
+      () => res.writeHead(500, { "content-length": "0" }).end(),
+    );
   };
 }
 

@@ -123,6 +123,7 @@ export async function startSlackApp(
         historyCache: () => source.cacheStats(),
       })
     : undefined;
+  if (metrics) source.observeCalls((operation, result, seconds) => metrics.upstreamCall(operation, result, seconds));
   const server = createLimitedServer(config.http, routes(health, receiver?.requestListener, metrics && scrapeMetrics(metrics)), logger);
 
   app.use(async ({ body, next }) => {

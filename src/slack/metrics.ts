@@ -21,6 +21,8 @@ export interface AppMetrics {
   readonly contentType: string;
   /** One Slack request fully handled (every listener awaits its work), and how long it took. */
   requestHandled(surface: Surface, outcome: Outcome, seconds: number): void;
+  /** One call to the SourceDeploy API finished: operation (a fixed set), `ok` or the error code. */
+  upstreamCall(operation: string, result: string, seconds: number): void;
   scrape(): Promise<string>;
 }
 
@@ -37,6 +39,19 @@ export function createMetrics(sources: MetricsSources): AppMetrics {
     name: "deploy_history_request_duration_seconds",
     help: "From a Slack request's arrival to its answer being sent (ack, lookup, render, post)",
     labelNames: ["surface"],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const upstreamCalls = new Counter({
+    name: "deploy_history_sourcedeploy_calls_total",
+    help: "Calls to the SourceDeploy API, by operation and result (ok or the error code)",
+    labelNames: ["operation", "result"],
+    registers: [registry],
+  });
+  const upstreamDuration = new Histogram({
+    name: "deploy_history_sourcedeploy_call_duration_seconds",
+    help: "SourceDeploy call time, retries included",
+    labelNames: ["operation"],
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
@@ -80,6 +95,10 @@ export function createMetrics(sources: MetricsSources): AppMetrics {
     requestHandled(surface, outcome, seconds) {
       requests.inc({ surface, outcome });
       duration.observe({ surface }, seconds);
+    },
+    upstreamCall(operation, result, seconds) {
+      upstreamCalls.inc({ operation, result });
+      upstreamDuration.observe({ operation }, seconds);
     },
     scrape: () => registry.metrics(),
   };

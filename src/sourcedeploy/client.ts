@@ -34,7 +34,12 @@ import {
 } from "./schemas.js";
 import { signatureHeaders } from "./signer.js";
 
+/** Told of every finished call: its operation, `ok` or the error code, and how long it took (all retries). */
+export type CallObserver = (operation: string, result: string, seconds: number) => void;
+
 export interface SourceDeployClientOptions {
+  /** Told of every finished call (metrics); never given a path, an id or a body. */
+  onCall?: CallObserver;
   /** API base including its path, e.g. `https://vpcsourcedeploy.apigw.ntruss.com/api/v1`. */
   baseUrl: string;
   accessKey: string;
@@ -118,6 +123,7 @@ export class SourceDeployClient implements SourceDeployApi, SourceDeployWriteApi
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
   private readonly logger: Logger;
+  private readonly onCall: CallObserver | undefined;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
@@ -139,6 +145,7 @@ export class SourceDeployClient implements SourceDeployApi, SourceDeployWriteApi
     this.backoffBaseMs = positive(options.backoffBaseMs, 200);
     this.backoffMaxMs = positive(options.backoffMaxMs, 2_000);
     this.logger = options.logger ?? silentLogger;
+    this.onCall = options.onCall;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms, signal) => sleepFor(ms, undefined, { signal }));
     this.random = options.random ?? Math.random;
@@ -260,9 +267,14 @@ export class SourceDeployClient implements SourceDeployApi, SourceDeployWriteApi
       throw error;
     }
     const { outcome, attempts } = await this.execute(spec, options?.signal);
-    if (outcome.ok) return outcome.value;
+    const seconds = (performance.now() - started) / 1000;
+    if (outcome.ok) {
+      this.onCall?.(operation, "ok", seconds);
+      return outcome.value;
+    }
     const failure = spec.method === "POST" ? asWriteFailure(outcome.failure, spec.operation) : outcome.failure;
     const error = toError(failure, spec.resource, attempts);
+    this.onCall?.(operation, error.code, seconds);
     this.logFailure(operation, error, spec.pathAndQuery, started);
     throw error;
   }

@@ -2,7 +2,7 @@
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { type CacheStats, CachingSourceDeploy } from "./cache.js";
-import { SourceDeployClient } from "./client.js";
+import { type CallObserver, SourceDeployClient } from "./client.js";
 import { DemoSourceDeploy } from "./demo.js";
 import type { SourceDeployApi, SourceDeployWriteApi } from "./model.js";
 import { RateLimitedSourceDeploy, type SharedRate, UpstreamLimiter } from "./rate-limit.js";
@@ -14,6 +14,8 @@ export interface SourceDeploySource {
   demo: boolean;
   /** Hits, misses and shared calls of the cache of finished histories (reported on /healthz). */
   cacheStats(): CacheStats;
+  /** Tells `observer` of every call to the real API (metrics); demo data calls nobody. */
+  observeCalls(observer: CallObserver): void;
   /** Closes the HTTP pool; with `graceMs`, calls still in flight after that long are cut off. */
   close(graceMs?: number): Promise<void>;
 }
@@ -27,9 +29,13 @@ export function createSourceDeploy(config: Config, logger: Logger, options: { sh
   const { credentials, apiUrl, regionCode, timeoutMs } = config.sourceDeploy;
   if (!credentials) {
     const cache = new CachingSourceDeploy(new DemoSourceDeploy(), config.historyCache);
-    return { api: cache, demo: true, cacheStats: () => cache.stats(), close: async () => undefined };
+    return { api: cache, demo: true, cacheStats: () => cache.stats(), observeCalls: () => undefined, close: async () => undefined };
   }
+  const observers: CallObserver[] = [];
   const client = new SourceDeployClient({
+    onCall: (operation, result, seconds) => {
+      for (const observe of observers) observe(operation, result, seconds);
+    },
     baseUrl: apiUrl,
     accessKey: credentials.accessKey,
     secretKey: credentials.secretKey,
@@ -47,5 +53,6 @@ export function createSourceDeploy(config: Config, logger: Logger, options: { sh
     limiter.close();
     return client.close(graceMs);
   };
-  return { api: cache, write: client, demo: false, cacheStats: () => cache.stats(), close };
+  const observeCalls = (observer: CallObserver) => void observers.push(observer);
+  return { api: cache, write: client, demo: false, cacheStats: () => cache.stats(), observeCalls, close };
 }

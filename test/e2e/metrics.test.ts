@@ -11,7 +11,32 @@ const SECRET_VALUES = [TEST_SIGNING_SECRET, TEST_BOT_TOKEN, TEST_APP_TOKEN, TEST
 const ALLOWED_LABELS: Record<string, readonly string[]> = {
   surface: ["command", "unfurl", "mention", "button", "view", "event", "other"],
   outcome: ["ok", "error"],
-  result: ["hit", "miss"],
+  result: [
+    "hit",
+    "miss",
+    "ok",
+    "not_found",
+    "auth_failed",
+    "permission_denied",
+    "rate_limited",
+    "unavailable",
+    "timeout",
+    "aborted",
+    "invalid_response",
+  ],
+  operation: [
+    "getHistory",
+    "listHistories",
+    "listProjects",
+    "listStages",
+    "listScenarios",
+    "startDeploy",
+    "approve",
+    "reject",
+    "promote",
+    "abort",
+    "cancel",
+  ],
 };
 
 function sample(text: string, name: string, labels: string): number {
@@ -54,6 +79,10 @@ describe("/metrics enabled", () => {
     const delta = (name: string, labels: string) => sample(after, name, labels) - sample(before, name, labels);
     expect(delta("deploy_history_requests_total", 'surface="command",outcome="ok"')).toBe(3);
     expect(delta("deploy_history_request_duration_seconds_count", 'surface="command"')).toBe(3);
+    const calls = delta("deploy_history_sourcedeploy_calls_total", 'operation="getHistory",result="ok"');
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect(calls).toBe(delta("deploy_history_history_cache_lookups", 'result="miss"'));
+    expect(delta("deploy_history_sourcedeploy_call_duration_seconds_count", 'operation="getHistory"')).toBe(calls);
     expect(after).toContain("deploy_history_followed_messages ");
     expect(after).toContain("deploy_history_subscriptions ");
     expect(after).toContain("process_resident_memory_bytes");
